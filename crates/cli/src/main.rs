@@ -1,0 +1,2 @@
+//! The `maestro` binary.
+fn main() {}

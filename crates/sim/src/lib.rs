@@ -1,0 +1,1 @@
+//! Cycle-level discrete-event simulator of a spatial accelerator executing a mapping.

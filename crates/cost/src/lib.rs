@@ -2,8 +2,10 @@
 //! modes — [`ModelMode::Compat`], which reproduces the reference MAESTRO binary's numbers quirks included,
 //! and [`ModelMode::Corrected`], which implements the project's execution semantics.
 
+pub mod detail;
 pub mod reference_row;
 
+pub use detail::LayerDetail;
 pub use reference_row::{DelayStats, ReferenceRow, TensorAccess};
 
 use maestro_ir::{Accelerator, Network};
@@ -47,6 +49,9 @@ pub struct CostError {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct LayerCost {
     pub row: ReferenceRow,
+    /// The corrected model's detail; `None` in `--compat` mode.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<LayerDetail>,
 }
 
 /// The cost of every layer of a network, in layer order.

@@ -9,6 +9,7 @@
 pub mod accelerator;
 pub mod dim;
 pub mod directive;
+pub mod expansion;
 pub mod ids;
 pub mod layer;
 pub mod limits;
@@ -21,6 +22,7 @@ pub use accelerator::{
 };
 pub use dim::Dim;
 pub use directive::{ClusterDirective, ClusterKind, Directive, MapDirective, MapKind};
+pub use expansion::{Expansion, ExpansionError, Footprint, LevelGeometry, Region};
 pub use ids::{LayerId, LevelId, LinkId, PeId};
 pub use layer::{Layer, LayerType, Strides, Tensor};
 pub use mapping::{ClusterLevel, Mapping};

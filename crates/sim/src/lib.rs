@@ -1,1 +1,202 @@
 //! Cycle-level discrete-event simulator of a spatial accelerator executing a mapping.
+//!
+//! Build, then run: [`SimBuilder`] checks the hardware and options and returns a [`Simulator`], whose
+//! [`Simulator::run_layer`] plays one layer's loop nest tile by tile through PEs, L1s, L2, off-chip memory
+//! and the two NoCs. [`simulate_network`] runs a network's layers on worker threads and reports them in
+//! layer order. The simulator shares only the IR with the analytical model; it never calls it.
+//!
+//! Time is integer cycles ([`maestro_ir::Cycles`]); events of equal cycle come out in insertion order;
+//! the same inputs give byte-identical reports.
+
+mod engine;
+pub mod error;
+mod executor;
+pub mod geometry;
+mod nest;
+pub mod noc;
+pub mod options;
+pub mod queue;
+pub mod report;
+pub mod trace;
+
+pub use error::SimError;
+pub use options::SimOptions;
+pub use report::{
+    LatencySummary, LayerSimReport, LinkReport, NetworkSimReport, PerTensor, SimReport,
+    StallBreakdown, TensorTraffic,
+};
+pub use trace::{JsonLinesTrace, TraceEvent, TraceSink};
+
+use maestro_ir::{Accelerator, Layer, Network};
+
+/// Checks and holds the hardware description and options; `build` returns a [`Simulator`].
+#[derive(Debug, Clone)]
+pub struct SimBuilder {
+    accelerator: Accelerator,
+    options: SimOptions,
+}
+
+impl SimBuilder {
+    pub fn new(accelerator: &Accelerator) -> SimBuilder {
+        SimBuilder {
+            accelerator: accelerator.clone(),
+            options: SimOptions::default(),
+        }
+    }
+
+    /// Replaces all options at once.
+    pub fn options(mut self, options: SimOptions) -> SimBuilder {
+        self.options = options;
+        self
+    }
+
+    /// Simulate even if tiles exceed L1 or L2.
+    pub fn ignore_capacity(mut self, ignore: bool) -> SimBuilder {
+        self.options.ignore_capacity = ignore;
+        self
+    }
+
+    pub fn double_buffering(mut self, enabled: bool) -> SimBuilder {
+        self.options.double_buffering = enabled;
+        self
+    }
+
+    pub fn skip_steady_state(mut self, enabled: bool) -> SimBuilder {
+        self.options.skip_steady_state = enabled;
+        self
+    }
+
+    pub fn watchdog_cycles(mut self, cycles: u64) -> SimBuilder {
+        self.options.watchdog_cycles = cycles;
+        self
+    }
+
+    pub fn threads(mut self, threads: usize) -> SimBuilder {
+        self.options.threads = threads;
+        self
+    }
+
+    pub fn build(self) -> Result<Simulator, SimError> {
+        let hw = &self.accelerator;
+        if hw.num_pes == 0 || hw.num_pes > maestro_ir::limits::MAX_PES {
+            return Err(SimError::Hardware(format!(
+                "{} PEs is out of range",
+                hw.num_pes
+            )));
+        }
+        for (what, value) in [
+            ("SIMD lanes", hw.simd_lanes),
+            ("L2 bandwidth", hw.l2_bandwidth),
+            ("distribution NoC bandwidth", hw.distribution_noc.bandwidth),
+            ("collection NoC bandwidth", hw.collection_noc.bandwidth),
+            ("off-chip bandwidth", hw.offchip.bandwidth),
+        ] {
+            if value == 0 {
+                return Err(SimError::Hardware(format!("{what} is 0")));
+            }
+        }
+        if hw.distribution_noc.topology == maestro_ir::NocTopology::Mesh
+            || hw.collection_noc.topology == maestro_ir::NocTopology::Mesh
+        {
+            return Err(SimError::Hardware(
+                "the simulator does not model the Mesh topology".into(),
+            ));
+        }
+        if self.options.watchdog_cycles == 0 {
+            return Err(SimError::Hardware(
+                "the watchdog needs a positive cycle budget".into(),
+            ));
+        }
+        Ok(Simulator {
+            accelerator: self.accelerator,
+            options: self.options,
+        })
+    }
+}
+
+/// A checked accelerator and options, ready to simulate layers.
+#[derive(Debug, Clone)]
+pub struct Simulator {
+    accelerator: Accelerator,
+    options: SimOptions,
+}
+
+impl Simulator {
+    pub fn options(&self) -> &SimOptions {
+        &self.options
+    }
+
+    /// Simulates one layer with its own mapping.
+    pub fn run_layer(&self, layer: &Layer) -> Result<LayerSimReport, SimError> {
+        executor::run_layer(&self.accelerator, &self.options, layer, None)
+    }
+
+    /// Simulates one layer and reports every event to `sink`. Closed-form skipping is off while tracing,
+    /// so the trace holds every step.
+    pub fn run_layer_traced(
+        &self,
+        layer: &Layer,
+        sink: &mut dyn TraceSink,
+    ) -> Result<LayerSimReport, SimError> {
+        executor::run_layer(&self.accelerator, &self.options, layer, Some(sink))
+    }
+}
+
+/// Simulates every layer of `network` (layers are independent; they run on `options.threads` workers and
+/// are reported in network order). Stops at the first failing layer in network order.
+pub fn simulate_network(
+    network: &Network,
+    accelerator: &Accelerator,
+    options: &SimOptions,
+) -> Result<NetworkSimReport, SimError> {
+    let simulator = SimBuilder::new(accelerator)
+        .options(options.clone())
+        .build()?;
+    let threads = options.threads.clamp(1, network.layers.len().max(1));
+    let mut results: Vec<Option<Result<LayerSimReport, SimError>>> =
+        (0..network.layers.len()).map(|_| None).collect();
+    let next_layer = std::sync::atomic::AtomicUsize::new(0);
+    let collected = crossbeam::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|_| {
+                    let mut done = Vec::new();
+                    loop {
+                        let index = next_layer.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(layer) = network.layers.get(index) else {
+                            break;
+                        };
+                        done.push((index, simulator.run_layer(layer)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|worker| worker.join())
+            .collect::<Vec<_>>()
+    })
+    .map_err(|_| SimError::WorkerPanicked)?;
+    for worker in collected {
+        for (index, result) in worker.map_err(|_| SimError::WorkerPanicked)? {
+            results[index] = Some(result);
+        }
+    }
+    let mut layers = Vec::with_capacity(results.len());
+    for result in results {
+        layers.push(result.ok_or(SimError::WorkerPanicked)??);
+    }
+    let total_cycles = layers
+        .iter()
+        .fold(0u64, |acc, l| acc.saturating_add(l.cycles));
+    let total_macs = layers
+        .iter()
+        .fold(0u64, |acc, l| acc.saturating_add(l.macs));
+    Ok(NetworkSimReport {
+        network: network.name.clone(),
+        layers,
+        total_cycles,
+        total_macs,
+    })
+}

@@ -1,0 +1,69 @@
+//! Why a simulation cannot run or could not finish.
+
+use maestro_ir::{Dim, PeId};
+use thiserror::Error;
+
+/// Every failure of the simulator. All are fatal for the layer being simulated; a network simulation
+/// stops at the first failing layer and names it.
+#[derive(Debug, Error)]
+pub enum SimError {
+    /// A hardware parameter makes simulation meaningless (zero bandwidth, zero PEs, ...).
+    #[error("invalid hardware: {0}")]
+    Hardware(String),
+    /// The layer has no mapping (`Dataflow` block) to simulate.
+    #[error("layer `{layer}` has no mapping")]
+    MissingMapping { layer: String },
+    /// The layer's shape is inconsistent.
+    #[error("layer `{layer}`: {source}")]
+    Shape {
+        layer: String,
+        #[source]
+        source: maestro_ir::layer::ShapeError,
+    },
+    /// The mapping cannot be executed as written.
+    #[error("layer `{layer}`: invalid mapping: {reason}")]
+    Mapping { layer: String, reason: String },
+    /// A tile on an input coordinate is smaller than the filter window it must hold.
+    #[error("layer `{layer}`: a tile of {tile} on {dim} cannot hold one window of {window}")]
+    TileCannotHoldWindow {
+        layer: String,
+        dim: Dim,
+        tile: u64,
+        window: u64,
+    },
+    /// One step's tiles do not fit in a PE's L1 (raised unless capacity is ignored).
+    #[error(
+        "layer `{layer}`: one step needs {required} elements of L1 per PE, but L1 holds {capacity}"
+    )]
+    L1TooSmall {
+        layer: String,
+        required: u64,
+        capacity: u64,
+    },
+    /// One top-level step's working set does not fit in L2 (raised unless capacity is ignored).
+    #[error("layer `{layer}`: one top-level step needs {required} elements of L2, but L2 holds {capacity}")]
+    L2TooSmall {
+        layer: String,
+        required: u64,
+        capacity: u64,
+    },
+    /// The watchdog saw no progress: these units did not finish their step in time.
+    #[error(
+        "layer `{layer}`: no progress at step {step} after cycle {cycle}; stuck units: {stuck:?}"
+    )]
+    Stalled {
+        layer: String,
+        step: u64,
+        cycle: u64,
+        stuck: Vec<PeId>,
+    },
+    /// A count or a time left the `u64` range.
+    #[error("layer `{layer}`: arithmetic overflow while {what}")]
+    Overflow { layer: String, what: &'static str },
+    /// The trace sink failed to write.
+    #[error("trace output failed: {0}")]
+    Trace(#[from] std::io::Error),
+    /// A worker thread of a network simulation panicked.
+    #[error("a simulation worker thread panicked")]
+    WorkerPanicked,
+}

@@ -317,7 +317,7 @@ impl Engine {
             let arrival =
                 end.saturating_add(hops.saturating_mul(self.timing.distribution_hop_latency));
             counters.latencies.push((0, arrival - ready));
-            let by_offchip = offchip_elements > 0 && ready == offchip_arrival;
+            let by_offchip = offchip_elements > 0;
             for &pe in &transfer.destinations {
                 let slot = &mut self.arrivals[pe as usize];
                 if arrival > *slot {
@@ -364,12 +364,18 @@ impl Engine {
             let start = previous_end.max(arrival).max(output_free);
             let gap = start - previous_end;
             if gap > 0 {
-                if output_free > arrival {
-                    counters.stalls.waiting_for_egress += gap;
-                } else if self.offchip_bound[pe as usize] {
-                    counters.stalls.waiting_for_offchip += gap;
+                // The part of the wait before the step's off-chip data reached L2 is the off-chip
+                // memory's; the rest belongs to whichever of ingress or egress finished last.
+                let offchip_part = if self.offchip_bound[pe as usize] {
+                    offchip_arrival.saturating_sub(previous_end).min(gap)
                 } else {
-                    counters.stalls.waiting_for_input += gap;
+                    0
+                };
+                counters.stalls.waiting_for_offchip += offchip_part;
+                if output_free > arrival {
+                    counters.stalls.waiting_for_egress += gap - offchip_part;
+                } else {
+                    counters.stalls.waiting_for_input += gap - offchip_part;
                 }
             }
             let end = start.saturating_add(compute.cycles);

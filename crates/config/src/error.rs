@@ -22,7 +22,6 @@ pub struct ConfigProblem {
 /// as related diagnostics over the same source.
 #[derive(Debug, Error, Diagnostic)]
 #[error("invalid hardware description {file_name}: {}", .first.message)]
-#[diagnostic(code(maestro::config))]
 pub struct ConfigError {
     pub file_name: String,
     #[source_code]

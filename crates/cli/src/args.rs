@@ -1,0 +1,150 @@
+//! Phase one of argument handling: the raw command line as clap sees it. Ranges that clap can check
+//! (no zero PEs, no zero bandwidth) are checked here so that they are usage errors (exit 2); everything
+//! that needs a file is checked in phase two (`settings`).
+
+use clap::builder::{BoolishValueParser, PossibleValuesParser};
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+use maestro_config::MAX_LATENCY;
+use maestro_ir::limits::{MAX_PES, MAX_SIZE};
+use std::path::PathBuf;
+
+/// What a dataflow template name may be, for `--dataflow`.
+const DATAFLOW_NAMES: [&str; 5] = ["kcp_ws", "nlr", "xp_ws", "yxp_os", "rs"];
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "maestro",
+    version,
+    about = "Analytical cost model of DNN dataflows on spatial accelerators (MAESTRO-compatible).",
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate a network and its mappings and print a short summary (exit 0 valid, 1 invalid).
+    Check(CheckArgs),
+    /// Run the analytical cost model on every layer and print the costs.
+    Analyze(AnalyzeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub hardware: HardwareArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct AnalyzeArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub hardware: HardwareArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+    /// Write the report to FILE (replacing it) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Reproduce the reference MAESTRO binary's numbers, quirks included, and its hardware defaults.
+    #[arg(long)]
+    pub compat: bool,
+    /// Worker threads for the per-layer analysis [default: the available parallelism].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub threads: Option<u32>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// A readable table per layer, with totals.
+    Table,
+    /// The reference's CSV columns, one row per layer.
+    Csv,
+    /// Every number of every layer, plus totals.
+    Json,
+}
+
+/// Where the network comes from. Without any of these, the embedded default network is used.
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// A mapping file (`.m`): layers with their `Dataflow` blocks.
+    #[arg(long, value_name = "FILE", conflicts_with = "model")]
+    pub mapping: Option<PathBuf>,
+    /// A model file (`.m`): layer shapes only; pair it with --dataflow.
+    #[arg(long, value_name = "FILE")]
+    pub model: Option<PathBuf>,
+    /// The dataflow template that maps every layer of --model.
+    #[arg(
+        long,
+        value_name = "NAME",
+        requires = "model",
+        value_parser = PossibleValuesParser::new(DATAFLOW_NAMES)
+    )]
+    pub dataflow: Option<String>,
+}
+
+/// The accelerator: an optional file, then per-key overrides.
+#[derive(Debug, Args)]
+pub struct HardwareArgs {
+    /// Hardware description: the reference's key/value format (`.m`) or TOML (`.toml`).
+    #[arg(long, value_name = "FILE")]
+    pub hw: Option<PathBuf>,
+    /// Number of PEs.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=MAX_PES))]
+    pub num_pes: Option<u64>,
+    /// NoC bandwidth in elements/cycle (both the distribution and the collection NoC).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=MAX_SIZE))]
+    pub noc_bw: Option<u64>,
+    /// Cycles per NoC hop (both NoCs).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(0..=MAX_LATENCY))]
+    pub noc_hop_latency: Option<u64>,
+    /// Whether the distribution NoC can multicast.
+    #[arg(long, value_name = "BOOL", action = ArgAction::Set, value_parser = BoolishValueParser::new())]
+    pub noc_multicast: Option<bool>,
+    /// MAC lanes per PE.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=MAX_SIZE))]
+    pub simd_lanes: Option<u64>,
+    /// L1 capacity per PE, in elements.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=MAX_SIZE))]
+    pub l1_size: Option<u64>,
+    /// L2 capacity, in elements.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=MAX_SIZE))]
+    pub l2_size: Option<u64>,
+    /// Off-chip bandwidth in elements/cycle.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=MAX_SIZE))]
+    pub offchip_bw: Option<u64>,
+    /// Whether the collection NoC reduces partial sums on the way up.
+    #[arg(long, value_name = "BOOL", action = ArgAction::Set, value_parser = BoolishValueParser::new())]
+    pub implicit_reduction: Option<bool>,
+    /// Whether reduction additions are counted as operations.
+    #[arg(long, value_name = "BOOL", action = ArgAction::Set, value_parser = BoolishValueParser::new())]
+    pub reduction_op: Option<bool>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn dataflow_names_are_the_templates() {
+        let mut names: Vec<&str> = maestro_templates::DataflowStyle::ALL
+            .iter()
+            .map(|style| style.name())
+            .collect();
+        names.sort_unstable();
+        let mut ours = DATAFLOW_NAMES.to_vec();
+        ours.sort_unstable();
+        assert_eq!(names, ours);
+    }
+}

@@ -1,0 +1,22 @@
+//! `maestro analyze`: run the cost model on every layer and render the result.
+
+use crate::args::OutputFormat;
+use crate::failure::{invalid, Failure};
+use crate::input::load_network;
+use crate::output::emit;
+use crate::settings::AnalyzeSettings;
+use std::process::ExitCode;
+
+pub fn run(settings: AnalyzeSettings) -> Result<ExitCode, Failure> {
+    let loaded = load_network(&settings.source, &settings.accelerator)?;
+    let cost =
+        maestro_cost::analyze_network(&loaded.network, &settings.accelerator, &settings.options)
+            .map_err(|error| invalid(format!("{}: {error}", loaded.file_name)))?;
+    let text = match settings.format {
+        OutputFormat::Table => maestro_report::render_table(&cost),
+        OutputFormat::Csv => maestro_report::render_csv(&cost),
+        OutputFormat::Json => maestro_report::render_json(&cost),
+    };
+    emit(&text, settings.output.as_deref())?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,4 @@
+//! One module per subcommand; each takes validated settings and returns the exit status.
+
+pub mod analyze;
+pub mod check;

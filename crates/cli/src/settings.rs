@@ -1,0 +1,125 @@
+//! Phase two of argument handling: turns the raw clap structs into a validated run configuration,
+//! reading the hardware file and assembling the accelerator on the way.
+
+use crate::args::{AnalyzeArgs, CheckArgs, HardwareArgs, InputArgs, OutputFormat};
+use crate::failure::{invalid, Failure};
+use crate::hardware::{self, ReferenceHardwareKeys};
+use crate::input::{read_bytes, NetworkSource};
+use maestro_cost::{AnalysisOptions, ModelMode};
+use maestro_ir::Accelerator;
+use maestro_templates::DataflowStyle;
+use std::path::PathBuf;
+
+/// A validated `maestro check`.
+#[derive(Debug)]
+pub struct CheckSettings {
+    pub source: NetworkSource,
+    pub accelerator: Accelerator,
+    /// Whether the user described the hardware (`--hw` or `--num-pes`), so that the mapping must fit it.
+    pub check_fit: bool,
+}
+
+/// A validated `maestro analyze`.
+#[derive(Debug)]
+pub struct AnalyzeSettings {
+    pub source: NetworkSource,
+    pub accelerator: Accelerator,
+    pub format: OutputFormat,
+    pub output: Option<PathBuf>,
+    pub options: AnalysisOptions,
+}
+
+impl CheckSettings {
+    pub fn from_args(args: CheckArgs) -> Result<CheckSettings, Failure> {
+        let check_fit = args.hardware.hw.is_some() || args.hardware.num_pes.is_some();
+        Ok(CheckSettings {
+            source: network_source(args.input),
+            accelerator: assemble_accelerator(&args.hardware, false)?,
+            check_fit,
+        })
+    }
+}
+
+impl AnalyzeSettings {
+    pub fn from_args(args: AnalyzeArgs) -> Result<AnalyzeSettings, Failure> {
+        let threads = match args.threads {
+            Some(threads) => threads as usize,
+            None => std::thread::available_parallelism().map_or(1, |threads| threads.get()),
+        };
+        let mode = if args.compat {
+            ModelMode::Compat
+        } else {
+            ModelMode::Corrected
+        };
+        Ok(AnalyzeSettings {
+            source: network_source(args.input),
+            accelerator: assemble_accelerator(&args.hardware, args.compat)?,
+            format: args.format,
+            output: args.output,
+            options: AnalysisOptions { mode, threads },
+        })
+    }
+}
+
+fn network_source(input: InputArgs) -> NetworkSource {
+    // clap guarantees that --mapping and --model are exclusive, that --dataflow comes with --model and
+    // that its value is one of the template names.
+    match (input.mapping, input.model) {
+        (Some(path), _) => NetworkSource::Mapping(path),
+        (None, Some(path)) => NetworkSource::Model {
+            path,
+            dataflow: input.dataflow.as_deref().and_then(DataflowStyle::from_name),
+        },
+        (None, None) => NetworkSource::EmbeddedDefault,
+    }
+}
+
+/// Baseline, then the hardware file, then the flags (see `hardware`).
+fn assemble_accelerator(flags: &HardwareArgs, compat: bool) -> Result<Accelerator, Failure> {
+    let baseline = if compat {
+        hardware::compat_cli_defaults()
+    } else {
+        Accelerator::default()
+    };
+    let from_file = match &flags.hw {
+        None => baseline,
+        Some(path) => {
+            let file_name = path.display().to_string();
+            let bytes = read_bytes(path)?;
+            match path.extension().and_then(|extension| extension.to_str()) {
+                Some("toml") => {
+                    let text = String::from_utf8(bytes).map_err(|_| {
+                        invalid(format!(
+                            "{file_name}: a TOML hardware file must be UTF-8 text"
+                        ))
+                    })?;
+                    maestro_config::parse_accelerator_toml(&file_name, &text)
+                        .map_err(miette::Report::new)?
+                }
+                Some("m") => {
+                    let file = maestro_dsl::parse_hardware(&file_name, &bytes)
+                        .map_err(miette::Report::new)?;
+                    let keys = ReferenceHardwareKeys {
+                        num_pes: file.num_pes,
+                        l1_size: file.l1_size,
+                        l2_size: file.l2_size,
+                        noc_bandwidth: file.noc_bandwidth,
+                        offchip_bandwidth: file.offchip_bandwidth,
+                        noc_hops: file.noc_hops,
+                    };
+                    let accelerator = hardware::apply_reference_keys(baseline, keys, compat);
+                    hardware::check_ranges(&accelerator)
+                        .map_err(|problem| invalid(format!("{file_name}: {problem}")))?;
+                    accelerator
+                }
+                _ => {
+                    return Err(invalid(format!(
+                        "{file_name}: unknown hardware file type; expected a `.m` (reference \
+                         key/value format) or a `.toml` file"
+                    )))
+                }
+            }
+        }
+    };
+    Ok(hardware::apply_overrides(from_file, flags))
+}

@@ -2,6 +2,7 @@
 //! modes — [`ModelMode::Compat`], which reproduces the reference MAESTRO binary's numbers quirks included,
 //! and [`ModelMode::Corrected`], which implements the project's execution semantics.
 
+pub mod compat;
 pub mod detail;
 pub mod reference_row;
 
@@ -59,4 +60,20 @@ pub struct LayerCost {
 pub struct NetworkCost {
     pub network: String,
     pub layers: Vec<LayerCost>,
+}
+
+/// Analyses every layer of `network` on `accelerator` with the model that `options.mode` selects.
+pub fn analyze_network(
+    network: &Network,
+    accelerator: &Accelerator,
+    options: &AnalysisOptions,
+) -> Result<NetworkCost, CostError> {
+    match options.mode {
+        ModelMode::Compat => compat::analyze_network(network, accelerator, options),
+        ModelMode::Corrected => Err(CostError {
+            layer_index: 0,
+            layer: network.layers.first().map(|layer| layer.name.clone()).unwrap_or_default(),
+            reason: "the corrected model is not built yet".into(),
+        }),
+    }
 }

@@ -156,11 +156,15 @@ fn lower_layer(
     let strides = ast.strides.as_ref().map_or_else(Strides::default, |block| {
         strides(block, written_type, constants, sink)
     });
+    let before_dimensions = errors_so_far(sink);
     let (mut dimensions, mut dimension_spans) = match &ast.dimensions {
         Some(block) => dimensions(block, written_type, &name, constants, sink),
         None => (Vec::new(), Vec::new()),
     };
-    let dimensions_complete = !ast.damaged && intact(&ast.dimensions);
+    // Required-dimension and loop-bound checks would only repeat an error already reported for an
+    // entry that was dropped.
+    let dimensions_complete =
+        !ast.damaged && intact(&ast.dimensions) && before_dimensions.unchanged(sink);
     if let Some(written_type) = written_type {
         if written_type == WrittenType::FullyConnected {
             for dim in [Dim::R, Dim::S, Dim::Y, Dim::X] {
@@ -191,7 +195,7 @@ fn lower_layer(
         strides,
         mapping: None,
     };
-    if written_type.is_some() && start.unchanged(sink) {
+    if written_type.is_some() && dimensions_complete && start.unchanged(sink) {
         validate::loop_bounds(&layer, &dimension_spans, sink);
     }
 

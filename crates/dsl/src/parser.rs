@@ -143,6 +143,17 @@ impl<'t, 'a> Parser<'t, 'a> {
     /// Skips at least one token, then every token up to (not including) one at brace depth 0 for which
     /// `stop` holds. A `}` that would close an enclosing block also stops the skip when `stop_at_close`.
     fn skip(&mut self, stop_at_close: bool, stop: impl Fn(&TokenKind<'a>) -> bool) {
+        self.skip_with(stop_at_close, false, stop);
+    }
+
+    /// [`Self::skip`], optionally also stopping right after a `{ … }` block that returns to depth 0
+    /// (at top level, where the skipped construct is most likely that block).
+    fn skip_with(
+        &mut self,
+        stop_at_close: bool,
+        stop_after_block: bool,
+        stop: impl Fn(&TokenKind<'a>) -> bool,
+    ) {
         let mut depth: usize = 0;
         let mut first = true;
         while let Some(token) = self.peek() {
@@ -153,13 +164,38 @@ impl<'t, 'a> Parser<'t, 'a> {
                 break;
             }
             first = false;
+            let closes_block = token.kind == TokenKind::RightBrace && depth == 1;
             match token.kind {
                 TokenKind::LeftBrace => depth += 1,
                 TokenKind::RightBrace => depth = depth.saturating_sub(1),
                 _ => {}
             }
             self.bump();
+            if closes_block && stop_after_block {
+                break;
+            }
         }
+    }
+
+    /// Consumes the `;` that ends a directive, or reports it missing right after the directive.
+    fn expect_semicolon(&mut self) {
+        if self.peek_is(&TokenKind::Semicolon) {
+            self.bump();
+            return;
+        }
+        let previous = self
+            .position
+            .checked_sub(1)
+            .and_then(|index| self.tokens.get(index))
+            .map_or(self.end_of_file, |token| token.span);
+        let found = self.describe_current();
+        self.sink.push(
+            previous,
+            "expected `;` to end the directive".to_string(),
+            "`;` missing after this".to_string(),
+            Some(format!("expected `;`, found {found}")),
+            Vec::new(),
+        );
     }
 
     fn file(&mut self) -> FileAst<'a> {
@@ -184,8 +220,9 @@ impl<'t, 'a> Parser<'t, 'a> {
                             "expected `Network NAME { ... }` or `Constant NAME VALUE;`".to_string(),
                         ),
                     );
-                    self.skip(
+                    self.skip_with(
                         false,
+                        true,
                         |kind| matches!(kind, TokenKind::Word(word) if TOP_LEVEL.contains(word)),
                     );
                 }
@@ -640,7 +677,7 @@ impl<'t, 'a> Parser<'t, 'a> {
         }
         let dim = self.name()?;
         let span = Span::new(keyword.start, self.previous_end());
-        self.expect(&TokenKind::Semicolon, "to end the directive");
+        self.expect_semicolon();
         let kind = if spatial {
             MapKind::Spatial
         } else {
@@ -674,7 +711,7 @@ impl<'t, 'a> Parser<'t, 'a> {
             return None;
         }
         let span = Span::new(keyword.start, self.previous_end());
-        self.expect(&TokenKind::Semicolon, "to end the directive");
+        self.expect_semicolon();
         Some(DirectiveAst::Cluster { size, kind, span })
     }
 }

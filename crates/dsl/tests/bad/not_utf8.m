@@ -1,0 +1,4 @@
+Network N {
+  Layer Lÿþ {
+  }
+}

@@ -224,7 +224,6 @@ impl LayerRun<'_> {
             0
         };
         let mut skipped = 0u64;
-        let mut snapshot = Vec::new();
         let innermost = nest.loops.last().and_then(|l| match l.kind {
             LoopKind::Temporal { dim, tile } => Some((dim, tile)),
             LoopKind::Fold { .. } => None,
@@ -268,7 +267,7 @@ impl LayerRun<'_> {
                 if index >= 1 {
                     let run = self.run_length(&indices, &current, dim, tile, index);
                     if run > 0 {
-                        skipped += self.replay(&mut engine, step, &plan, run, &mut snapshot)?;
+                        skipped += self.replay(&mut engine, step, &plan, run)?;
                         advanced += run;
                     }
                 }
@@ -292,7 +291,7 @@ impl LayerRun<'_> {
         epilogue.tensors.output.l2_reads = totals[2];
         engine.accumulate(&epilogue, 1);
 
-        let pe_cycles = (accelerator.num_pes as u64).saturating_mul(cycles);
+        let pe_cycles = accelerator.num_pes.saturating_mul(cycles);
         let mut stalls = engine.stalls;
         let accounted = stalls
             .computing
@@ -397,26 +396,51 @@ impl LayerRun<'_> {
         step: u64,
         plan: &StepPlan,
         run: u64,
-        snapshot: &mut Vec<u64>,
     ) -> Result<u64, SimError> {
+        // Max-plus systems may settle into a cycle of a few steps rather than one; look for a uniform
+        // shift over up to this many consecutive replays.
+        const MAX_PERIOD: usize = 4;
         let touched = plan.touched(engine);
+        let mut history: std::collections::VecDeque<(Vec<u64>, StepCounters)> =
+            std::collections::VecDeque::with_capacity(MAX_PERIOD + 1);
         for k in 1..=run {
-            engine.snapshot(&touched, snapshot);
+            let mut before = Vec::with_capacity(touched.len());
+            engine.snapshot(&touched, &mut before);
             let floor = engine.horizon();
             let counters = engine.execute(step + k, plan, None)?;
             engine.accumulate(&counters, 1);
             self.watchdog(engine, step + k, floor)?;
-            if let Some(shift) = engine.uniform_shift(&touched, snapshot) {
+            history.push_back((before, counters));
+            if history.len() > MAX_PERIOD {
+                history.pop_front();
+            }
+            for period in 1..=history.len() {
+                let (period_start, _) = &history[history.len() - period];
+                let Some(shift) = engine.uniform_shift(&touched, period_start) else {
+                    continue;
+                };
                 let remaining = run - k;
-                if remaining > 0 {
-                    let total_shift = shift.checked_mul(remaining).ok_or(SimError::Overflow {
+                let period = period as u64;
+                let jumps = remaining / period;
+                if jumps > 0 {
+                    let total_shift = shift.checked_mul(jumps).ok_or(SimError::Overflow {
                         layer: self.layer.name.clone(),
                         what: "skipping steady-state steps",
                     })?;
                     engine.shift(&touched, total_shift);
-                    engine.accumulate(&counters, remaining);
+                    for (_, counters) in history.iter().rev().take(period as usize) {
+                        engine.accumulate(counters, jumps);
+                    }
                 }
-                return Ok(remaining);
+                // The last partial period is played normally.
+                let played = k + jumps * period;
+                for extra in 1..=remaining % period {
+                    let floor = engine.horizon();
+                    let counters = engine.execute(step + played + extra, plan, None)?;
+                    engine.accumulate(&counters, 1);
+                    self.watchdog(engine, step + played + extra, floor)?;
+                }
+                return Ok(jumps * period);
             }
         }
         Ok(0)

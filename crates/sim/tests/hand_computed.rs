@@ -224,3 +224,43 @@ fn two_cluster_levels_on_a_bus_and_a_tree() {
         .expect("a root link");
     assert_eq!(root.busy_cycles, 10);
 }
+
+#[test]
+fn steady_state_steps_are_skipped_in_closed_form_without_changing_the_result() {
+    // 64 rows on one PE: after a couple of steps every step repeats the previous one shifted in time.
+    let layer = gemm(
+        64,
+        1,
+        4,
+        vec![
+            temporal(1, Dim::N),
+            temporal(4, Dim::K),
+            temporal(1, Dim::M),
+        ],
+    );
+    let hw = hardware(1, true, true, NocTopology::Bus);
+    let skipping = SimBuilder::new(&hw)
+        .build()
+        .unwrap()
+        .run_layer(&layer)
+        .unwrap();
+    let stepping = SimBuilder::new(&hw)
+        .skip_steady_state(false)
+        .build()
+        .unwrap()
+        .run_layer(&layer)
+        .unwrap();
+    assert!(
+        skipping.steps_skipped_in_closed_form > 50,
+        "{}",
+        skipping.steps_skipped_in_closed_form
+    );
+    assert_eq!(stepping.steps_skipped_in_closed_form, 0);
+    assert_eq!(
+        LayerSimReport {
+            steps_skipped_in_closed_form: 0,
+            ..skipping
+        },
+        stepping
+    );
+}

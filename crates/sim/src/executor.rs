@@ -224,10 +224,15 @@ impl LayerRun<'_> {
             0
         };
         let mut skipped = 0u64;
-        let innermost = nest.loops.last().and_then(|l| match l.kind {
-            LoopKind::Temporal { dim, tile } => Some((dim, tile)),
-            LoopKind::Fold { .. } => None,
-        });
+        // The innermost loop that iterates (later loops, e.g. one-fold spatial maps, are constant).
+        let innermost =
+            nest.loops
+                .iter()
+                .rposition(|l| l.count > 1)
+                .and_then(|position| match nest.loops[position].kind {
+                    LoopKind::Temporal { dim, tile } => Some((position, dim, tile)),
+                    LoopKind::Fold { .. } => None,
+                });
         let mut step = 0u64;
         while step < total_steps {
             nest.indices_of(step, &mut indices);
@@ -259,13 +264,12 @@ impl LayerRun<'_> {
             self.watchdog(&engine, step, floor)?;
 
             let mut advanced = 1u64;
-            if let (Some((dim, tile)), true, true) =
+            if let (Some((position, dim, tile)), true, true) =
                 (innermost, self.options.skip_steady_state, trace.is_none())
             {
-                let position = indices.len() - 1;
                 let index = indices[position];
                 if index >= 1 {
-                    let run = self.run_length(&indices, &current, dim, tile, index);
+                    let run = self.run_length(&indices, &current, position, dim, tile);
                     if run > 0 {
                         skipped += self.replay(&mut engine, step, &plan, run)?;
                         advanced += run;
@@ -365,11 +369,11 @@ impl LayerRun<'_> {
         &self,
         indices: &[u64],
         current: &[PeStep],
+        enclosing_loops: usize,
         dim: maestro_ir::Dim,
         tile: u64,
-        index: u64,
     ) -> u64 {
-        let enclosing_loops = indices.len() - 1;
+        let index = indices[enclosing_loops];
         let mut run = u64::MAX;
         let mut any_active = false;
         for (pe, step) in current.iter().enumerate() {

@@ -3,6 +3,7 @@
 //! and [`ModelMode::Corrected`], which implements the project's execution semantics.
 
 pub mod compat;
+pub mod corrected;
 pub mod detail;
 pub mod reference_row;
 
@@ -70,10 +71,6 @@ pub fn analyze_network(
 ) -> Result<NetworkCost, CostError> {
     match options.mode {
         ModelMode::Compat => compat::analyze_network(network, accelerator, options),
-        ModelMode::Corrected => Err(CostError {
-            layer_index: 0,
-            layer: network.layers.first().map(|layer| layer.name.clone()).unwrap_or_default(),
-            reason: "the corrected model is not built yet".into(),
-        }),
+        ModelMode::Corrected => corrected::analyze_network(network, accelerator, options),
     }
 }

@@ -12,7 +12,7 @@ use std::ops::Range;
 pub const MAX_TENSOR_AXES: usize = 5;
 
 /// The index set of one tensor axis.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AxisSet {
     /// `[start, end)` of a dimension that indexes the tensor directly.
     Interval { start: u64, end: u64 },
@@ -96,6 +96,19 @@ impl AxisSet {
         }
     }
 
+    /// Whether `index` is in the set.
+    pub fn contains(&self, index: u64) -> bool {
+        match *self {
+            AxisSet::Interval { start, end } => (start..end).contains(&index),
+            AxisSet::Window { out_start, out_end, filter_start, filter_end, stride } => {
+                (out_start..out_end).any(|out| {
+                    let base = out * stride;
+                    (base + filter_start..base + filter_end).contains(&index)
+                })
+            }
+        }
+    }
+
     /// Number of indices in both sets.
     pub fn intersection_len(&self, other: &AxisSet) -> u64 {
         if let (Some(a), Some(b)) = (self.contiguous(), other.contiguous()) {
@@ -120,7 +133,7 @@ impl AxisSet {
 }
 
 /// The elements of one tensor that a region touches: the product of its axes' sets.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Footprint {
     axes: [AxisSet; MAX_TENSOR_AXES],
     axis_count: usize,
@@ -228,6 +241,35 @@ impl Footprint {
             .fold(1u64, |product, (mine, theirs)| {
                 product.saturating_mul(mine.intersection_len(theirs))
             })
+    }
+
+    /// Whether the element with coordinates `coordinates` (one per axis) is in the footprint.
+    pub fn contains(&self, coordinates: &[u64]) -> bool {
+        self.axes().iter().zip(coordinates).all(|(axis, &index)| axis.contains(index))
+    }
+
+    /// Calls `visit` with the coordinates of every element, axes in order, last axis fastest.
+    pub fn for_each_element(&self, mut visit: impl FnMut(&[u64; MAX_TENSOR_AXES])) {
+        let mut coordinates = [0u64; MAX_TENSOR_AXES];
+        self.visit_from(0, &mut coordinates, &mut visit);
+    }
+
+    fn visit_from(
+        &self,
+        axis: usize,
+        coordinates: &mut [u64; MAX_TENSOR_AXES],
+        visit: &mut dyn FnMut(&[u64; MAX_TENSOR_AXES]),
+    ) {
+        if axis == self.axis_count {
+            visit(coordinates);
+            return;
+        }
+        self.axes[axis].for_each_interval(|range| {
+            for index in range {
+                coordinates[axis] = index;
+                self.visit_from(axis + 1, coordinates, visit);
+            }
+        });
     }
 
     /// Number of elements in `self` that are not in `previous`.

@@ -1,0 +1,301 @@
+//! The spec's worked examples re-derived by hand under the corrected semantics, and property tests.
+
+use super::analyze_layer;
+use crate::LayerCost;
+use maestro_ir::{
+    Accelerator, ClusterDirective, ClusterKind, Dim, Dim::*, Directive, Layer, LayerType,
+    MapDirective, MapKind, Mapping, Strides,
+};
+use proptest::prelude::*;
+
+fn t(size: u64, offset: u64, dim: Dim) -> Directive {
+    Directive::Map(MapDirective::temporal(size, offset, dim))
+}
+
+fn s(size: u64, offset: u64, dim: Dim) -> Directive {
+    Directive::Map(MapDirective::spatial(size, offset, dim))
+}
+
+/// Generous buffers, NoC 1000 elements/cycle with no hop latency, fast off-chip memory.
+fn hardware(num_pes: u64) -> Accelerator {
+    let mut hardware = Accelerator {
+        num_pes,
+        l1_size: 1 << 20,
+        l2_size: 1 << 24,
+        ..Accelerator::default()
+    };
+    hardware.distribution_noc.hop_latency = 0;
+    hardware.collection_noc.hop_latency = 0;
+    hardware.offchip.bandwidth = 1000;
+    hardware
+}
+
+fn conv(dims: &[(Dim, u64)], stride: u64, directives: Vec<Directive>) -> Layer {
+    Layer {
+        name: "A".into(),
+        layer_type: LayerType::Conv,
+        dimensions: dims.to_vec(),
+        strides: Strides {
+            y: stride,
+            x: stride,
+        },
+        mapping: Some(Mapping::new(directives)),
+    }
+}
+
+fn run(layer: &Layer, hardware: &Accelerator) -> LayerCost {
+    analyze_layer("N", layer, hardware).unwrap()
+}
+
+#[test]
+fn example_1_one_level_sliding_windows() {
+    // Spec §13.1 under the corrected semantics. Schedule: K over 4 PEs (one fold), C 2, Y' 4, X' 4.
+    // Every step: 9 MACs per PE → compute 9.
+    // Input (shared by all PEs, one multicast): first step 9; an X' step brings 3 new elements (one new
+    // column of 3 rows); a Y' step restarts X' so nothing overlaps → 9; per (C, Y') 9 + 3·3 = 18, ×8 = 144.
+    // Weights: 4 PEs × 9 at the first step and when C advances: 72. Stationary otherwise.
+    // Outputs: every transition changes the output pixel: 4 elements leave (31 transitions + the drain)
+    // = 128 L2 writes, of which 64 final and 64 partial sums; the 16 steps of C = 1 revisit their pixel and
+    // reload 4 partial sums each = 64 L2 reads.
+    // Time: fill = ingress ceil(45/1000) + compute 9 = 10; 31 steady steps of max(9, 1, 1) = 9; drain 1.
+    let layer = conv(
+        &[(K, 4), (C, 2), (R, 3), (S, 3), (Y, 6), (X, 6)],
+        1,
+        vec![
+            s(1, 1, K),
+            t(1, 1, C),
+            t(3, 1, Y),
+            t(3, 1, X),
+            t(3, 3, R),
+            t(3, 3, S),
+        ],
+    );
+    let cost = run(&layer, &hardware(4));
+    let detail = cost.detail.unwrap();
+    assert_eq!(cost.row.macs, 1152);
+    assert_eq!(cost.row.runtime_cycles, 10 + 31 * 9 + 1);
+    assert_eq!((detail.l2.input.reads, detail.l2.weight.reads), (144, 72));
+    assert_eq!((detail.l2.output.writes, detail.l2.output.reads), (128, 64));
+    assert_eq!(
+        (detail.partial_sum_writes, detail.partial_sum_reloads),
+        (64, 64)
+    );
+    assert_eq!(detail.noc_delivered.input, 4 * 144);
+    assert_eq!(cost.row.multicast_factor_input, 4.0);
+    assert_eq!((detail.runtime.fill, detail.runtime.drain), (10, 1));
+}
+
+#[test]
+fn example_2_spatial_and_temporal_edges() {
+    // Spec §13.2: K = 5 over 2 PEs (folds {0,1}, {2,3}, {4}), C = 3 in tiles {0,1}, {2}.
+    // Steps (fold, C tile): compute 2, 1, 2, 1, 2, 1.
+    // Weights: each PE its own K → 4, 2, 4, 2, 2, 1 = 15 (each weight once; the reference reads 20).
+    // Inputs (multicast, shared): 2, 1, 2, 1, 2, 1 = 9.
+    // Outputs leave when the fold changes (2, 2) and at the drain (1): 5 writes, no partial sums.
+    // Time: fill 1 + 2 = 3; then 1, 2, 1, 2, 1; drain 1 → 11.
+    let layer = conv(
+        &[(K, 5), (C, 3), (R, 1), (S, 1), (Y, 1), (X, 1)],
+        1,
+        vec![s(1, 1, K), t(2, 2, C)],
+    );
+    let cost = run(&layer, &hardware(2));
+    let detail = cost.detail.unwrap();
+    assert_eq!(cost.row.macs, 15);
+    assert_eq!(cost.row.runtime_cycles, 11);
+    assert_eq!(
+        (
+            detail.l2.input.reads,
+            detail.l2.weight.reads,
+            detail.l2.output.writes
+        ),
+        (9, 15, 5)
+    );
+    assert_eq!(detail.partial_sum_writes, 0);
+    assert_eq!((detail.runtime.edge > 0, detail.runtime.drain), (true, 1));
+}
+
+#[test]
+fn example_3_two_levels_stride_two() {
+    // Spec §13.3: true MACs 2·2·9·9 = 324 (the strided output is 3×3). Top: K over 2 clusters, 9 output
+    // pixels; inside, C over 2 PEs, each 9 MACs per pixel. Each cluster's C partial sums are reduced in
+    // the network: 2 outputs per top step arrive at L2 → 18 = the output size, no partial sums.
+    let layer = conv(
+        &[(K, 2), (C, 2), (R, 3), (S, 3), (Y, 7), (X, 7)],
+        2,
+        vec![
+            s(1, 1, K),
+            t(2, 2, C),
+            t(3, 1, Y),
+            t(3, 1, X),
+            Directive::Cluster(ClusterDirective {
+                size: 2,
+                kind: ClusterKind::Physical,
+            }),
+            s(1, 1, C),
+            t(3, 1, Y),
+            t(3, 1, X),
+        ],
+    );
+    let cost = run(&layer, &hardware(4));
+    let detail = cost.detail.unwrap();
+    assert_eq!(cost.row.macs, 324);
+    assert_eq!(cost.row.tensors[2].l2_read, 0);
+    assert_eq!(detail.l2.output.writes, 18);
+    assert_eq!(detail.reductions, 18);
+}
+
+#[test]
+fn example_4_gemm() {
+    // Spec §13.4: M over 2 PEs (2 folds), N 3 steps outside, K in tiles of 3 (2 steps, innermost).
+    // 72 MACs; each step 3 MACs per PE → compute 3; 12 steps. Outputs (M, N) change whenever M or N
+    // advances: the K loop is inside, so no partial sums. Output writes = 12 distinct elements.
+    let layer = Layer {
+        name: "G1".into(),
+        layer_type: LayerType::Gemm,
+        dimensions: vec![(M, 4), (N, 3), (K, 6)],
+        strides: Strides::default(),
+        mapping: Some(Mapping::new(vec![t(1, 1, N), s(1, 1, M), t(3, 3, K)])),
+    };
+    let cost = run(&layer, &hardware(2));
+    let detail = cost.detail.unwrap();
+    assert_eq!(cost.row.macs, 72);
+    assert_eq!(
+        (detail.l2.output.writes, detail.partial_sum_writes),
+        (12, 0)
+    );
+    // Weights (K, N) are shared by both PEs: 3 per K step, each element once per M fold → 18 · 2 = 36.
+    assert_eq!(detail.l2.weight.reads, 36);
+}
+
+#[test]
+fn unanalysable_mapping_is_an_error_naming_the_layer() {
+    let layer = conv(
+        &[(K, 4), (C, 2), (R, 3), (S, 3), (Y, 6), (X, 6)],
+        1,
+        vec![
+            s(1, 1, K),
+            Directive::Cluster(ClusterDirective {
+                size: 2,
+                kind: ClusterKind::Physical,
+            }),
+            s(1, 1, X),
+            t(3, 3, S),
+        ],
+    );
+    let error = analyze_layer("N", &layer, &hardware(4)).unwrap_err();
+    assert_eq!(
+        error,
+        "layer A, level 1: the X tile (1) cannot hold one window of the S tile (3)"
+    );
+}
+
+fn random_case() -> impl Strategy<Value = (Layer, u64)> {
+    let types = prop::sample::select(vec![
+        LayerType::Conv,
+        LayerType::TransposedConv,
+        LayerType::DepthwiseConv,
+        LayerType::GroupedConv,
+        LayerType::Gemm,
+    ]);
+    (
+        types,
+        prop::collection::vec((1u64..5, 1u64..4, prop::bool::weighted(0.3)), 8),
+        1u64..3,
+        1u64..5,
+    )
+        .prop_map(|(layer_type, picks, stride, pes)| {
+            let loop_dims = layer_type.loop_dims();
+            let dimensions = loop_dims
+                .iter()
+                .zip(&picks)
+                .map(|(&dim, &(size, _, _))| (dim, size))
+                .collect();
+            let mut spatial = 0;
+            let directives = loop_dims
+                .iter()
+                .zip(&picks)
+                .map(|(&dim, &(_, tile, is_spatial))| {
+                    let kind = if is_spatial && spatial < 2 {
+                        spatial += 1;
+                        MapKind::Spatial
+                    } else {
+                        MapKind::Temporal
+                    };
+                    Directive::Map(MapDirective {
+                        kind,
+                        size: tile,
+                        offset: tile,
+                        dim,
+                    })
+                })
+                .collect();
+            let stride = if layer_type.is_convolution() {
+                stride
+            } else {
+                1
+            };
+            let layer = Layer {
+                name: "P".into(),
+                layer_type,
+                dimensions,
+                strides: Strides {
+                    y: stride,
+                    x: stride,
+                },
+                mapping: Some(Mapping::new(directives)),
+            };
+            (layer, pes)
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn macs_are_the_product_of_loop_bounds((layer, pes) in random_case()) {
+        let cost = run(&layer, &hardware(pes));
+        prop_assert_eq!(cost.row.macs as u64, layer.loop_bounds().unwrap().macs());
+        prop_assert!(cost.row.runtime_cycles > 0);
+        prop_assert!(cost.row.energy_nj.is_finite() && cost.row.energy_nj > 0.0);
+        for tensor in cost.row.tensors {
+            prop_assert!(tensor.l1_read >= 0 && tensor.l1_write >= 0 && tensor.l2_read >= 0 && tensor.l2_write >= 0);
+            prop_assert!(tensor.reuse_factor.is_finite());
+        }
+    }
+
+    #[test]
+    fn runtime_does_not_grow_with_noc_bandwidth((layer, pes) in random_case(), narrow in 1u64..8) {
+        let mut slow = hardware(pes);
+        slow.distribution_noc.bandwidth = narrow;
+        slow.collection_noc.bandwidth = narrow;
+        let mut fast = slow.clone();
+        fast.distribution_noc.bandwidth = narrow * 4;
+        fast.collection_noc.bandwidth = narrow * 4;
+        prop_assert!(run(&layer, &fast).row.runtime_cycles <= run(&layer, &slow).row.runtime_cycles);
+    }
+
+    #[test]
+    fn multicast_never_delivers_less((layer, pes) in random_case()) {
+        let with = hardware(pes);
+        let mut without = with.clone();
+        without.distribution_noc.multicast = false;
+        let on = run(&layer, &with).detail.unwrap();
+        let off = run(&layer, &without).detail.unwrap();
+        prop_assert!(off.noc_delivered.input >= on.noc_delivered.input);
+        prop_assert!(off.noc_sent.input + off.noc_sent.weight >= on.noc_sent.input + on.noc_sent.weight);
+    }
+
+    #[test]
+    fn without_implicit_reduction_l2_traffic_does_not_shrink((layer, pes) in random_case()) {
+        let with = hardware(pes);
+        let mut without = with.clone();
+        without.collection_noc.implicit_reduction = false;
+        let l2 = |cost: LayerCost| {
+            let d = cost.detail.unwrap();
+            d.l2.output.reads + d.l2.output.writes
+        };
+        let on = l2(run(&layer, &with));
+        let off = l2(run(&layer, &without));
+        prop_assert!(off >= on);
+    }
+}

@@ -353,13 +353,14 @@ fn analyze_compat_table() {
             exit: 0
             --- stdout
             Network: tiny
-            ┌──────────────────┬──────────────────┬─────────────┬────────┬────────────┬──────────────┬───────────────────┬───────────────────┬────────────┬─────────────────┐
-            │ Layer            ┆ Runtime (cycles) ┆ Energy (nJ) ┆   MACs ┆ MACs/cycle ┆ Avg PEs used ┆ L1 req (elements) ┆ L2 req (elements) ┆ NoC BW req ┆ Off-chip BW req │
-            ╞══════════════════╪══════════════════╪═════════════╪════════╪════════════╪══════════════╪═══════════════════╪═══════════════════╪════════════╪═════════════════╡
-            │ CONV1            ┆             2400 ┆     33.5404 ┆ 115200 ┆         48 ┆          128 ┆                54 ┆              2478 ┆        122 ┆             122 │
-            │ FC               ┆              257 ┆     13.7157 ┆   4096 ┆    15.9377 ┆           16 ┆               592 ┆              1776 ┆          3 ┆               3 │
-            │ Total (2 layers) ┆             2657 ┆     47.2561 ┆ 119296 ┆    44.8988 ┆              ┆                   ┆                   ┆            ┆                 │
-            └──────────────────┴──────────────────┴─────────────┴────────┴────────────┴──────────────┴───────────────────┴───────────────────┴────────────┴─────────────────┘
+            ┌──────────────────┬─────────┬─────────────┬────────┬────────────┬──────────┬────────┬────────┬────────┬─────────────┐
+            │ Layer            ┆ Runtime ┆ Energy (nJ) ┆   MACs ┆ MACs/cycle ┆ PEs used ┆ L1 req ┆ L2 req ┆ NoC BW ┆ Off-chip BW │
+            ╞══════════════════╪═════════╪═════════════╪════════╪════════════╪══════════╪════════╪════════╪════════╪═════════════╡
+            │ CONV1            ┆    2400 ┆     33.5404 ┆ 115200 ┆         48 ┆      128 ┆     54 ┆   2478 ┆    122 ┆         122 │
+            │ FC               ┆     257 ┆     13.7157 ┆   4096 ┆    15.9377 ┆       16 ┆    592 ┆   1776 ┆      3 ┆           3 │
+            │ Total (2 layers) ┆    2657 ┆     47.2561 ┆ 119296 ┆    44.8988 ┆          ┆        ┆        ┆        ┆             │
+            └──────────────────┴─────────┴─────────────┴────────┴────────────┴──────────┴────────┴────────┴────────┴─────────────┘
+            Runtime in cycles; PEs used on average; L1 (per PE) and L2 requirements in elements; NoC and off-chip bandwidth requirements in elements/cycle.
             --- stderr
         "#]],
     );
@@ -457,20 +458,27 @@ fn every_hardware_preset_is_accepted() {
 
 #[test]
 fn the_example_accelerator_reads_the_same_from_both_formats() {
-    let run = |hw: &str| {
-        maestro(&[
-            "analyze",
-            "--compat",
-            "--mapping",
-            TINY,
-            "--hw",
-            hw,
-            "--format",
-            "csv",
-        ])
-        .stdout
-    };
-    assert_eq!(run("hardware/example.m"), run("hardware/example.toml"));
+    for mode in ["--compat", "--threads=1"] {
+        let run = |hw: &str| {
+            let output = maestro(&[
+                "analyze",
+                mode,
+                "--mapping",
+                TINY,
+                "--hw",
+                hw,
+                "--format",
+                "csv",
+            ]);
+            assert_eq!(output.status.code(), Some(0), "{}", transcript(&output));
+            output.stdout
+        };
+        assert_eq!(
+            run("hardware/example.m"),
+            run("hardware/example.toml"),
+            "{mode}"
+        );
+    }
 }
 
 #[test]
@@ -535,4 +543,53 @@ fn a_closed_pipe_is_not_an_error() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
+}
+
+#[test]
+fn analyze_without_input_uses_the_embedded_default_on_the_default_accelerator() {
+    let output = maestro(&["analyze", "--format", "csv"]);
+    assert_eq!(output.status.code(), Some(0), "{}", transcript(&output));
+    let csv = String::from_utf8(output.stdout).unwrap();
+    let layers: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .map(|row| row.split(',').nth(1).expect("a layer column"))
+        .collect();
+    assert_eq!(layers, ["CONV1", "CONV2_2", "FC1000"]);
+    assert!(
+        csv.lines()
+            .skip(1)
+            .all(|row| row.split(',').nth(2) == Some("256")),
+        "{csv}"
+    );
+}
+
+#[test]
+fn a_model_mapped_by_every_template_analyses() {
+    for dataflow in ["kcp_ws", "nlr", "xp_ws", "yxp_os", "rs"] {
+        for mode in ["--compat", "--threads=1"] {
+            let args = [
+                "analyze",
+                mode,
+                "--model",
+                TINY_MODEL,
+                "--dataflow",
+                dataflow,
+                "--format",
+                "csv",
+            ];
+            let output = maestro(&args);
+            assert_eq!(
+                output.status.code(),
+                Some(0),
+                "{dataflow} {mode}: {}",
+                transcript(&output)
+            );
+            assert_eq!(
+                String::from_utf8_lossy(&output.stdout).lines().count(),
+                3,
+                "{dataflow} {mode}"
+            );
+        }
+    }
 }

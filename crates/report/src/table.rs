@@ -8,18 +8,22 @@ use std::io;
 
 const HEADER: [&str; 10] = [
     "Layer",
-    "Runtime (cycles)",
+    "Runtime",
     "Energy (nJ)",
     "MACs",
     "MACs/cycle",
-    "Avg PEs used",
-    "L1 req (elements)",
-    "L2 req (elements)",
-    "NoC BW req",
-    "Off-chip BW req",
+    "PEs used",
+    "L1 req",
+    "L2 req",
+    "NoC BW",
+    "Off-chip BW",
 ];
 
-/// Renders the table, preceded by the network name and followed by a line break.
+/// The units of the short column names, printed under the table.
+const UNITS: &str = "Runtime in cycles; PEs used on average; L1 (per PE) and L2 requirements in elements; \
+NoC and off-chip bandwidth requirements in elements/cycle.";
+
+/// Renders the table, preceded by the network name and followed by the units of its columns.
 pub fn render_table(cost: &NetworkCost) -> String {
     let mut table = Table::new();
     table.load_preset(presets::UTF8_FULL_CONDENSED);
@@ -57,7 +61,7 @@ pub fn render_table(cost: &NetworkCost) -> String {
             column.set_cell_alignment(CellAlignment::Right);
         }
     }
-    format!("Network: {}\n{table}\n", cost.network)
+    format!("Network: {}\n{table}\n{UNITS}\n", cost.network)
 }
 
 /// Writes [`render_table`]'s text to `out`.

@@ -401,7 +401,7 @@ fn dimensions(
         seen.push((dim, entry.key.span));
         let Some(size) = resolve(
             &entry.value,
-            &format!("the size of {dim}"),
+            crate::resolve::size_of(dim),
             None,
             constants,
             sink,

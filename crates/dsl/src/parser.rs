@@ -118,6 +118,17 @@ impl<'t, 'a> Parser<'t, 'a> {
     }
 
     /// Consumes a token of `kind`, or reports that it is missing.
+    /// [`Self::expect`] with a context built only when the token is missing.
+    fn expect_lazy(&mut self, kind: &TokenKind<'_>, context: impl FnOnce() -> String) -> bool {
+        if self.peek_is(kind) {
+            self.bump();
+            true
+        } else {
+            self.expected(&describe(kind), &context());
+            false
+        }
+    }
+
     fn expect(&mut self, kind: &TokenKind<'_>, context: &str) -> bool {
         if self.peek_is(kind) {
             self.bump();
@@ -258,7 +269,7 @@ impl<'t, 'a> Parser<'t, 'a> {
                 return None;
             }
         };
-        let value = self.value("after the constant's name");
+        let value = self.value(|| "after the constant's name".to_string());
         if self.peek_is(&TokenKind::Semicolon) {
             self.bump();
         }
@@ -460,7 +471,7 @@ impl<'t, 'a> Parser<'t, 'a> {
             damaged: false,
         };
         let open = self.current_span();
-        if !self.expect(&TokenKind::LeftBrace, &format!("after `{keyword_text}`")) {
+        if !self.expect_lazy(&TokenKind::LeftBrace, || format!("after `{keyword_text}`")) {
             block.damaged = true;
             if !matches!(self.peek_kind(), Some(TokenKind::Word(_))) || self.at_structure_keyword()
             {
@@ -492,7 +503,7 @@ impl<'t, 'a> Parser<'t, 'a> {
                     if self.peek_is(&TokenKind::Colon) {
                         self.bump();
                     }
-                    match self.value(&format!("for `{}`", shorten(&key.text))) {
+                    match self.value(|| format!("for `{}`", shorten(&key.text))) {
                         Some(value) => block.items.push(Entry { key, value }),
                         None => {
                             block.damaged = true;
@@ -530,7 +541,7 @@ impl<'t, 'a> Parser<'t, 'a> {
             || self.peek_is_word_in(&TOP_LEVEL)
     }
 
-    fn value(&mut self, context: &str) -> Option<Value<'a>> {
+    fn value(&mut self, context: impl FnOnce() -> String) -> Option<Value<'a>> {
         let token = self.peek();
         match token.map(|token| &token.kind) {
             Some(TokenKind::Word(word)) => {
@@ -555,7 +566,7 @@ impl<'t, 'a> Parser<'t, 'a> {
                         span: Span::new(span.start, self.previous_end()),
                     })
                 } else if self.at_structure_keyword() || DIRECTIVES.contains(word) {
-                    self.expected("a number, a constant or `Sz(DIM)`", context);
+                    self.expected("a number, a constant or `Sz(DIM)`", &context());
                     None
                 } else {
                     let name = self.name()?;
@@ -563,7 +574,7 @@ impl<'t, 'a> Parser<'t, 'a> {
                 }
             }
             _ => {
-                self.expected("a number, a constant or `Sz(DIM)`", context);
+                self.expected("a number, a constant or `Sz(DIM)`", &context());
                 None
             }
         }
@@ -657,15 +668,15 @@ impl<'t, 'a> Parser<'t, 'a> {
     fn map(&mut self, spatial: bool) -> Option<DirectiveAst<'a>> {
         let keyword = self.bump()?.span;
         let name = if spatial { "SpatialMap" } else { "TemporalMap" };
-        if !self.expect(&TokenKind::LeftParen, &format!("after `{name}`")) {
+        if !self.expect_lazy(&TokenKind::LeftParen, || format!("after `{name}`")) {
             return None;
         }
-        let size = self.value(&format!("as the tile size of `{name}`"))?;
+        let size = self.value(|| format!("as the tile size of `{name}`"))?;
         if !self.expect(&TokenKind::Comma, "between the tile size and the offset") {
             return None;
         }
-        let offset = self.value(&format!("as the offset of `{name}`"))?;
-        if !self.expect(&TokenKind::RightParen, &format!("to close `{name}(`")) {
+        let offset = self.value(|| format!("as the offset of `{name}`"))?;
+        if !self.expect_lazy(&TokenKind::RightParen, || format!("to close `{name}(`")) {
             return None;
         }
         let is_dim = matches!(self.peek_kind(), Some(TokenKind::Word(word)) if !DIRECTIVES.contains(word))
@@ -697,7 +708,7 @@ impl<'t, 'a> Parser<'t, 'a> {
         if !self.expect(&TokenKind::LeftParen, "after `Cluster`") {
             return None;
         }
-        let size = self.value("as the cluster size")?;
+        let size = self.value(|| "as the cluster size".to_string())?;
         let mut kind = None;
         if self.peek_is(&TokenKind::Comma) {
             self.bump();

@@ -9,6 +9,23 @@ use maestro_ir::limits::MAX_SIZE;
 use maestro_ir::{Dim, Strides};
 use std::collections::HashMap;
 
+/// "the size of D" for each dimension, without formatting on the hot path.
+pub(crate) fn size_of(dim: Dim) -> &'static str {
+    match dim {
+        Dim::N => "the size of N",
+        Dim::K => "the size of K",
+        Dim::C => "the size of C",
+        Dim::R => "the size of R",
+        Dim::S => "the size of S",
+        Dim::Y => "the size of Y",
+        Dim::X => "the size of X",
+        Dim::OutY => "the size of Y'",
+        Dim::OutX => "the size of X'",
+        Dim::G => "the size of G",
+        Dim::M => "the size of M",
+    }
+}
+
 pub(crate) const DIM_NAMES: &str = "N, K, C, R, S, Y, X, Y', X', G or M";
 
 /// The file's constants by name.
@@ -167,13 +184,14 @@ pub(crate) fn resolve(
 
 /// A literal: digits only, value in `1..=MAX_SIZE`.
 pub(crate) fn number(text: &str, span: Span, what: &str, sink: &mut Sink) -> Option<u64> {
-    let expected = format!("expected a positive integer from 1 to {MAX_SIZE}");
+    // Built only on the error paths: this function runs for every number of a file.
+    let expected = || format!("expected a positive integer from 1 to {MAX_SIZE}");
     if let Some(digits) = text.strip_prefix('-') {
         if !digits.is_empty() && digits.bytes().all(|byte| byte.is_ascii_digit()) {
             sink.error(
                 span,
                 format!("{what} is negative: `{}`", shorten(text)),
-                Some(expected),
+                Some(expected()),
             );
             return None;
         }
@@ -182,7 +200,7 @@ pub(crate) fn number(text: &str, span: Span, what: &str, sink: &mut Sink) -> Opt
         sink.error(
             span,
             format!("{what} is not a number: `{}`", shorten(text)),
-            Some(expected),
+            Some(expected()),
         );
         return None;
     }
@@ -197,7 +215,7 @@ pub(crate) fn number(text: &str, span: Span, what: &str, sink: &mut Sink) -> Opt
                 sink.error(
                     span,
                     format!("{what} is too large: `{}`", shorten(text)),
-                    Some(expected),
+                    Some(expected()),
                 );
                 return None;
             }
@@ -207,7 +225,7 @@ pub(crate) fn number(text: &str, span: Span, what: &str, sink: &mut Sink) -> Opt
         sink.error(
             span,
             format!("{what} must be at least 1, found 0"),
-            Some(expected),
+            Some(expected()),
         );
         return None;
     }

@@ -131,6 +131,7 @@ mod tests {
             │ BROKEN ┆ GEMM ┆           none ┆ invalid │
             └────────┴──────┴────────────────┴─────────┘
             total MACs: 18944
-        "#]].assert_eq(&render_network_summary(&network));
+        "#]]
+        .assert_eq(&render_network_summary(&network));
     }
 }

@@ -20,7 +20,8 @@ const HEADER: [&str; 10] = [
 ];
 
 /// The units of the short column names, printed under the table.
-const UNITS: &str = "Runtime in cycles; PEs used on average; L1 (per PE) and L2 requirements in elements; \
+const UNITS: &str =
+    "Runtime in cycles; PEs used on average; L1 (per PE) and L2 requirements in elements; \
 NoC and off-chip bandwidth requirements in elements/cycle.";
 
 /// Renders the table, preceded by the network name and followed by the units of its columns.

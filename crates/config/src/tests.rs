@@ -127,3 +127,25 @@ fn limits_are_inclusive() {
     let too_many = format!("[pe]\ncount = {}\n", maestro_ir::limits::MAX_PES + 1);
     assert!(parse_accelerator_toml("edge.toml", &too_many).is_err());
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(500))]
+    /// A PE count is accepted exactly when it is within 1..=MAX_PES, and then reaches the accelerator
+    /// unchanged; a rejected one is reported with the span of the number.
+    #[test]
+    fn pe_counts_are_accepted_exactly_in_range(count in 0u64..(1 << 26)) {
+        let text = format!("[pe]\ncount = {count}\n");
+        let in_range = (1..=maestro_ir::limits::MAX_PES).contains(&count);
+        match parse_accelerator_toml("pe.toml", &text) {
+            Ok(accelerator) => {
+                proptest::prop_assert!(in_range);
+                proptest::prop_assert_eq!(accelerator.num_pes, count);
+            }
+            Err(error) => {
+                proptest::prop_assert!(!in_range);
+                let span = error.problems().next().and_then(|problem| problem.span).unwrap();
+                proptest::prop_assert_eq!(&text[span.offset()..span.offset() + span.len()], count.to_string());
+            }
+        }
+    }
+}

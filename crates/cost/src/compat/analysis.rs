@@ -155,7 +155,7 @@ impl Analyzer<'_> {
                 directive_states(directive, sizes.or_zero(directive.dim), level.sub_clusters)
             })
             .collect::<CompatResult<Vec<StateList>>>()?;
-        let order = CaseOrder::new(&lists)?;
+        let mut order = CaseOrder::new(&lists)?;
         let mut case = Case::new(level.directives.len());
         let mut record = Record::default();
         let mut processed = 0u64;
@@ -169,8 +169,8 @@ impl Analyzer<'_> {
             level.sub_clusters,
         );
 
-        for number in 0..order.total() {
-            case.load(level, &lists, &order, number);
+        while let Some(indices) = order.next_case() {
+            case.load(level, &lists, indices);
             let weight = case.weight;
             let volumes = CaseVolumes::new(level, self.roles, &case);
             let mut ingress_by_tensor = None;

@@ -7,43 +7,63 @@ use super::levels::Level;
 use super::quirks;
 use super::states::{State, StateList};
 
-/// Enumerates the cases of a level in the reference's order.
+/// Enumerates the cases of a level in the reference's order: case `c` uses, for directive `j`, state
+/// `idx_j(c) = 0` for `c = 0`, else `((c − 1) ÷ f_j + 1) mod len_j` with `f_j = len_{j+1} · … · len_{J−1}`.
+/// Since `(c − 1) ÷ f_j ≡ digit_j(c − 1) (mod len_j)` in the mixed radix of the `len_j`, this is a plain
+/// odometer over `c − 1` (last directive fastest) with every digit shifted by one, which needs no
+/// divisions.
 #[derive(Debug)]
 pub(crate) struct CaseOrder {
-    /// `f_j = len_{j+1} · … · len_{J−1}`.
-    place_values: Vec<u64>,
-    lens: Vec<u64>,
+    lens: Vec<usize>,
+    /// The odometer digits of `c − 1`.
+    digits: Vec<usize>,
+    /// The state indices of the current case.
+    indices: Vec<usize>,
+    next_case: u64,
     total: u64,
 }
 
 impl CaseOrder {
     pub(crate) fn new(lists: &[StateList]) -> CompatResult<CaseOrder> {
-        let lens: Vec<u64> = lists.iter().map(|list| list.len() as u64).collect();
-        let mut place_values = vec![1u64; lens.len()];
-        let mut total = 1u64;
-        for j in (0..lens.len()).rev() {
-            place_values[j] = total;
-            total = total.checked_mul(lens[j]).ok_or(CompatError::Overflow)?;
-        }
+        let lens: Vec<usize> = lists.iter().map(StateList::len).collect();
+        let total = lens
+            .iter()
+            .try_fold(1u64, |product, &len| product.checked_mul(len as u64))
+            .ok_or(CompatError::Overflow)?;
+        let count = lens.len();
         Ok(CaseOrder {
-            place_values,
             lens,
+            digits: vec![0; count],
+            indices: vec![0; count],
+            next_case: 0,
             total,
         })
     }
 
-    pub(crate) fn total(&self) -> u64 {
-        self.total
-    }
-
-    /// The state index of directive `j` in case number `case`.
-    #[inline]
-    pub(crate) fn state_index(&self, case: u64, j: usize) -> usize {
-        if case == 0 {
-            0
-        } else {
-            (((case - 1) / self.place_values[j] + 1) % self.lens[j]) as usize
+    /// The state indices of the next case, or `None` after the last.
+    pub(crate) fn next_case(&mut self) -> Option<&[usize]> {
+        let case = self.next_case;
+        if case >= self.total {
+            return None;
         }
+        self.next_case += 1;
+        if case >= 2 {
+            // Advance the odometer from c − 2 to c − 1.
+            for j in (0..self.digits.len()).rev() {
+                self.digits[j] += 1;
+                if self.digits[j] < self.lens[j] {
+                    break;
+                }
+                self.digits[j] = 0;
+            }
+        }
+        if case >= 1 {
+            for ((index, &digit), &len) in self.indices.iter_mut().zip(&self.digits).zip(&self.lens)
+            {
+                *index = if digit + 1 == len { 0 } else { digit + 1 };
+            }
+        }
+        Some(&self.indices)
     }
 }
 
@@ -68,16 +88,12 @@ impl Case {
         }
     }
 
-    /// Loads case number `number` of `level`.
-    pub(crate) fn load(
-        &mut self,
-        level: &Level,
-        lists: &[StateList],
-        order: &CaseOrder,
-        number: u64,
-    ) {
-        for (j, (list, directive)) in lists.iter().zip(&level.directives).enumerate() {
-            let state = list.get(order.state_index(number, j));
+    /// Loads the case whose state indices are `indices`.
+    pub(crate) fn load(&mut self, level: &Level, lists: &[StateList], indices: &[usize]) {
+        for (j, ((list, directive), &index)) in
+            lists.iter().zip(&level.directives).zip(indices).enumerate()
+        {
+            let state = list.get(index);
             self.states[j] = state;
             self.by_dim[directive.dim as usize] = state;
         }

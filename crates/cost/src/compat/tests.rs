@@ -588,3 +588,42 @@ fn quirk_helpers_follow_the_reference() {
     // Q-A9: halved after every case.
     assert_eq!(quirks::fold_offchip_requirement(5, 8, 10), 5);
 }
+
+/// §7.3: the odometer reproduces `idx_j(c) = ((c − 1) ÷ f_j + 1) mod len_j` (and 0 for case 0).
+#[test]
+fn case_order_matches_the_reference_formula() {
+    use super::cases::CaseOrder;
+    use super::levels::LevelDirective;
+    use super::states::directive_states;
+    // Directives with 1, 2 and 3 states: a unrolled temporal map, a temporal map without edge, and one
+    // with an edge.
+    let lists: Vec<_> = [(4, 4, 4), (2, 1, 4), (3, 2, 8), (3, 2, 8), (2, 1, 4)]
+        .into_iter()
+        .map(|(size, offset, extent)| {
+            let directive = LevelDirective {
+                spatial: false,
+                size,
+                offset,
+                dim: Dim::C,
+            };
+            directive_states(&directive, extent, 1).unwrap()
+        })
+        .collect();
+    let lens: Vec<u64> = lists.iter().map(|list| list.len() as u64).collect();
+    assert_eq!(lens, [1, 2, 3, 3, 2]);
+    let place_value = |j: usize| lens[j + 1..].iter().product::<u64>();
+    let mut order = CaseOrder::new(&lists).unwrap();
+    let mut case = 0u64;
+    while let Some(indices) = order.next_case() {
+        for (j, &index) in indices.iter().enumerate() {
+            let expected = if case == 0 {
+                0
+            } else {
+                ((case - 1) / place_value(j) + 1) % lens[j]
+            };
+            assert_eq!(index as u64, expected, "case {case}, directive {j}");
+        }
+        case += 1;
+    }
+    assert_eq!(case, 36);
+}

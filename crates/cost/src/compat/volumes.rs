@@ -9,6 +9,7 @@ use super::levels::Level;
 use super::quirks;
 use super::states::{Position, State};
 use maestro_ir::{Dim, Tensor};
+use std::cell::Cell;
 
 /// `nz(x)` of §8.2: `x`, or 1 when `x` is 0.
 #[inline]
@@ -37,16 +38,31 @@ struct SpatialStatus {
     has_edge_edge: bool,
 }
 
-/// The volumes of one case at one level.
+impl Unit {
+    fn slot(self) -> usize {
+        usize::from(self.first) | usize::from(self.edge_edge) << 1
+    }
+}
+
+/// The volumes of one case at one level. The two factors of PEOut are each needed by several of the
+/// case's volumes (egress, PsumMap, CritPsums), so they are computed once per unit and remembered.
 pub(crate) struct CaseVolumes<'a> {
     level: &'a Level,
     roles: &'a TensorRoles,
     case: &'a Case,
+    reduction_factor: [Cell<Option<i64>>; 4],
+    output_factor: [Cell<Option<i64>>; 8],
 }
 
 impl<'a> CaseVolumes<'a> {
     pub(crate) fn new(level: &'a Level, roles: &'a TensorRoles, case: &'a Case) -> Self {
-        CaseVolumes { level, roles, case }
+        CaseVolumes {
+            level,
+            roles,
+            case,
+            reduction_factor: Default::default(),
+            output_factor: Default::default(),
+        }
     }
 
     fn single_edge_unit(&self) -> bool {
@@ -158,29 +174,65 @@ impl<'a> CaseVolumes<'a> {
     /// PEOut: one sub-cluster's output volume (§8.4); with `psums`, multiplied by the reduction extent
     /// (the MACs it performs).
     fn pe_out(&self, psums: bool, unit: Unit, reuse_edge: bool) -> CompatResult<i64> {
+        let output = self.output_factor_cached(unit, reuse_edge)?;
+        if !psums {
+            return Ok(output);
+        }
+        mul(self.reduction_factor_cached(unit)?, output)
+    }
+
+    fn reduction_factor_cached(&self, unit: Unit) -> CompatResult<i64> {
+        let cached = &self.reduction_factor[unit.slot()];
+        if let Some(value) = cached.get() {
+            return Ok(value);
+        }
+        let value = self.reduction_extent(unit)?;
+        cached.set(Some(value));
+        Ok(value)
+    }
+
+    fn output_factor_cached(&self, unit: Unit, reuse_edge: bool) -> CompatResult<i64> {
+        let slot = unit.slot() | usize::from(reuse_edge) << 2;
+        let cached = &self.output_factor[slot];
+        if let Some(value) = cached.get() {
+            return Ok(value);
+        }
+        let value = self.output_extent(unit, reuse_edge)?;
+        cached.set(Some(value));
+        Ok(value)
+    }
+
+    /// Part A of PEOut: the product over the directives on dimensions the output is not coupled with.
+    fn reduction_extent(&self, unit: Unit) -> CompatResult<i64> {
         let tiles = &self.level.tiles;
         let mask = self.roles.mask(Tensor::Output);
         let single = self.single_edge_unit();
         let mut volume = 1i64;
-        if psums {
-            for directive in &self.level.directives {
-                let dim = directive.dim;
-                if mask & bit(dim) != 0 {
-                    continue;
-                }
-                let state = self.case.state_of(dim);
-                let factor = if !directive.spatial {
-                    if state.is_edge() {
-                        tiles.map_edge.or_zero(dim)
-                    } else {
-                        tiles.map.or_zero(dim)
-                    }
-                } else {
-                    self.spatial_reduction_factor(dim, state, unit, single)
-                };
-                volume = mul(volume, factor)?;
+        for directive in &self.level.directives {
+            let dim = directive.dim;
+            if mask & bit(dim) != 0 {
+                continue;
             }
+            let state = self.case.state_of(dim);
+            let factor = if !directive.spatial {
+                if state.is_edge() {
+                    tiles.map_edge.or_zero(dim)
+                } else {
+                    tiles.map.or_zero(dim)
+                }
+            } else {
+                self.spatial_reduction_factor(dim, state, unit, single)
+            };
+            volume = mul(volume, factor)?;
         }
+        Ok(volume)
+    }
+
+    /// Part B of PEOut: the output tile, over the output's coupled dimensions.
+    fn output_extent(&self, unit: Unit, reuse_edge: bool) -> CompatResult<i64> {
+        let tiles = &self.level.tiles;
+        let single = self.single_edge_unit();
+        let mut volume = 1i64;
         for &dim in self.roles.coupled(Tensor::Output) {
             let directive = self
                 .level

@@ -104,7 +104,8 @@ pub struct LayerSpans {
     pub layer_type: Span,
     /// Parallel to `Layer::dimensions` (`NAME: VALUE`; for dimensions added to an `FC` layer, the type).
     pub dimensions: Vec<Span>,
-    /// Parallel to the mapping's directives, from the keyword to the `)` (empty without a mapping).
+    /// Parallel to the mapping's directives: from the keyword to the dimension name of a map, to the `)`
+    /// of a `Cluster`, without the `;` (empty without a mapping).
     pub directives: Vec<Span>,
 }
 

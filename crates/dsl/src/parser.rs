@@ -740,3 +740,88 @@ fn describe(kind: &TokenKind<'_>) -> String {
         TokenKind::Quoted(text) => format!("\"{}\"", shorten(text)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lexer::lex;
+    use std::sync::Arc;
+
+    fn parse_text(text: &str) -> (FileAst<'_>, Vec<String>) {
+        let mut sink = Sink::new("t.m", Arc::from(text));
+        let tokens = lex(text, &mut sink);
+        let file = parse(&tokens, text.len(), &mut sink);
+        let messages = sink
+            .finish()
+            .map(|diagnostics| {
+                diagnostics
+                    .iter()
+                    .map(|d| format!("{}:{} {}", d.line(), d.column(), d.message()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        (file, messages)
+    }
+
+    #[test]
+    fn builds_the_tree_with_spans() {
+        let text = "Constant T 4;\nNetwork n { Layer a-1 { Type: GEMM Dimensions { M 2, N: T } Dataflow { SpatialMap(Sz(M),1) M; Cluster(2); } } }";
+        let (file, errors) = parse_text(text);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(file.constants.len(), 1);
+        let layer = &file.networks[0].layers[0];
+        assert_eq!(
+            layer.name.as_ref().map(|name| name.text.as_ref()),
+            Some("a-1")
+        );
+        assert_eq!(
+            layer.layer_type.as_ref().map(|name| name.text.as_ref()),
+            Some("GEMM")
+        );
+        let dimensions = layer.dimensions.as_ref().expect("dimensions");
+        assert_eq!(dimensions.items.len(), 2);
+        assert!(matches!(&dimensions.items[1].value, Value::Constant(name) if name.text == "T"));
+        let dataflow = layer.dataflow.as_ref().expect("dataflow");
+        assert_eq!(dataflow.items.len(), 2);
+        let span = dataflow.items[0].span();
+        assert_eq!(&text[span.start..span.end], "SpatialMap(Sz(M),1) M");
+        assert!(matches!(
+            &dataflow.items[1],
+            DirectiveAst::Cluster { kind: None, .. }
+        ));
+        assert_eq!(
+            &text[layer.span.start..layer.span.end - 2],
+            &text[text.find("Layer").unwrap()..text.len() - 4]
+        );
+    }
+
+    #[test]
+    fn recovers_and_reports_every_syntax_error() {
+        let text = "Network n {\n Layer a {\n Type: CONV\n Dataflow {\n SpatialMap(1 1) K;\n Bogus;\n TemporalMap(1,1) C\n }\n }\n Layer b { Type: GEMM }\n}";
+        let (file, errors) = parse_text(text);
+        assert_eq!(
+            errors,
+            [
+                "5:15 expected `,` between the tile size and the offset",
+                "6:2 unexpected `Bogus` in `Dataflow`",
+                "7:19 expected `;` to end the directive",
+            ]
+        );
+        // Both layers are still there, the damaged dataflow is marked, the good directive kept.
+        let layers = &file.networks[0].layers;
+        assert_eq!(layers.len(), 2);
+        let dataflow = layers[0].dataflow.as_ref().expect("dataflow");
+        assert!(dataflow.damaged);
+        assert_eq!(dataflow.items.len(), 1);
+    }
+
+    #[test]
+    fn a_missing_brace_is_reported_at_the_opening_brace() {
+        let (_, errors) =
+            parse_text("Network n {\n Layer a {\n Type: CONV\n Layer b { Type: CONV }\n}");
+        assert_eq!(
+            errors,
+            ["2:10 unclosed `Layer` block: the `}` that ends it is missing"]
+        );
+    }
+}

@@ -376,3 +376,119 @@ fn temporal_filter_tiles(
 fn line_of(sink: &Sink, span: Span) -> usize {
     crate::span::line_column(sink.source(), span.start).0
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use maestro_ir::{ClusterDirective, ClusterKind, Mapping, Strides};
+    use std::sync::Arc;
+
+    fn messages(directives: Vec<Directive>) -> Vec<String> {
+        let layer = Layer {
+            name: "L".to_string(),
+            layer_type: LayerType::Conv,
+            dimensions: vec![
+                (Dim::K, 8),
+                (Dim::C, 8),
+                (Dim::R, 3),
+                (Dim::S, 3),
+                (Dim::Y, 16),
+                (Dim::X, 16),
+            ],
+            strides: Strides::default(),
+            mapping: Some(Mapping::new(directives)),
+        };
+        let mut sink = Sink::new("t.m", Arc::from(""));
+        let spans = vec![Span::default(); layer.mapping.as_ref().map_or(0, |m| m.directives.len())];
+        mapping(&layer, &spans, Span::default(), &mut sink);
+        sink.finish()
+            .map(|d| d.iter().map(|d| d.message().to_string()).collect())
+            .unwrap_or_default()
+    }
+
+    fn spatial(size: u64, dim: Dim) -> Directive {
+        Directive::Map(MapDirective::spatial(size, 1, dim))
+    }
+
+    fn temporal(size: u64, offset: u64, dim: Dim) -> Directive {
+        Directive::Map(MapDirective::temporal(size, offset, dim))
+    }
+
+    fn cluster(size: u64) -> Directive {
+        Directive::Cluster(ClusterDirective {
+            size,
+            kind: ClusterKind::Physical,
+        })
+    }
+
+    #[test]
+    fn the_window_tile_comes_from_the_level_then_the_enclosing_levels_then_the_filter() {
+        // Level 1 maps Y one row per PE and R one row per PE: the window tile of level 1 is 1, fine.
+        assert!(messages(vec![
+            spatial(1, Dim::K),
+            cluster(3),
+            spatial(1, Dim::Y),
+            spatial(1, Dim::R)
+        ])
+        .is_empty());
+        // Level 1 has no R directive: level 0's R tile (3) applies.
+        assert_eq!(
+            messages(vec![
+                temporal(3, 3, Dim::R),
+                spatial(3, Dim::Y),
+                cluster(3),
+                spatial(1, Dim::Y)
+            ]),
+            ["in layer `L`, cluster level 1: the Y tile (1) is smaller than the R tile (3)"]
+        );
+        // No R directive anywhere: the whole filter applies.
+        assert_eq!(
+            messages(vec![spatial(2, Dim::X)]),
+            ["in layer `L`, cluster level 0: the X tile (2) is smaller than the S tile (3)"]
+        );
+        // Output coordinates are never narrower than a window.
+        assert!(messages(vec![spatial(1, Dim::OutX)]).is_empty());
+    }
+
+    #[test]
+    fn temporal_filter_tiles_must_cover_what_their_level_sees() {
+        assert_eq!(
+            messages(vec![spatial(1, Dim::K), temporal(2, 2, Dim::S), temporal(3, 1, Dim::X)]),
+            ["in layer `L`, cluster level 0: the temporal S tile (2) covers only part of the filter (S = 3)"]
+        );
+        // Below a spatial R of one row, a temporal R of one row covers that level's extent.
+        assert!(messages(vec![
+            spatial(1, Dim::R),
+            cluster(3),
+            spatial(1, Dim::K),
+            temporal(1, 1, Dim::R)
+        ])
+        .is_empty());
+    }
+
+    #[test]
+    fn levels_need_one_or_two_spatial_maps_and_no_axis_twice() {
+        assert_eq!(
+            messages(vec![temporal(1, 1, Dim::K)]),
+            ["cluster level 0 of layer `L` has no `SpatialMap`"]
+        );
+        assert_eq!(
+            messages(vec![
+                spatial(1, Dim::K),
+                spatial(1, Dim::C),
+                spatial(1, Dim::N)
+            ]),
+            ["cluster level 0 of layer `L` has 3 `SpatialMap`s; at most two are supported"]
+        );
+        assert_eq!(
+            messages(vec![
+                spatial(1, Dim::K),
+                temporal(4, 1, Dim::Y),
+                cluster(2),
+                spatial(1, Dim::K),
+                temporal(1, 1, Dim::K)
+            ]),
+            ["dimension K is mapped twice in cluster level 1 of layer `L`"]
+        );
+    }
+}

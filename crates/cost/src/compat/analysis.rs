@@ -2,7 +2,7 @@
 //! level below, off-chip bandwidth at the top, and the accumulation and finalisation of a level record.
 
 use super::cases::{Case, CaseOrder};
-use super::dims::DimTable;
+use super::dims::{bit, DimTable};
 use super::error::{add, div, mul, CompatError, CompatResult};
 use super::layer_model::TensorRoles;
 use super::levels::Level;
@@ -77,6 +77,28 @@ impl DelayAccumulator {
     }
 }
 
+/// Remembered divisions of the off-chip step (§9.2 step 9) within one top-level analysis.
+#[derive(Clone, Copy, Debug, Default)]
+struct OffchipMemo {
+    /// (input + filter, output) L2 requirements the bound was computed for.
+    volumes: Option<(i64, i64)>,
+    /// `max(ib ÷ 2, ob ÷ 2)`.
+    transfer_bound: i64,
+    /// The computation delay and the (output, input) rates for it.
+    rates: Option<(i64, (i64, i64))>,
+}
+
+/// §9.2 step 6 at the innermost level: `ceil(cp / SIMD)`, computed in double as the reference does
+/// (exact and division-free for one lane below 2^53).
+fn computation_steps(critical_psums: i64, lanes: i64) -> i64 {
+    const EXACT_IN_DOUBLE: i64 = 1 << 53;
+    if lanes == 1 && critical_psums.abs() < EXACT_IN_DOUBLE {
+        critical_psums
+    } else {
+        (critical_psums as f64 / lanes as f64).ceil() as i64
+    }
+}
+
 /// The outcome of analysing a layer: its top record, the first record appended (for the L1 size, Q-R2)
 /// and whether the analysis appended more than one record (for the energy, Q-R1).
 #[derive(Clone, Debug)]
@@ -98,6 +120,7 @@ pub(crate) fn analyze_layer(
         roles,
         hardware,
         memo: Vec::new(),
+        choice_memo: Vec::new(),
         first_record_l1: None,
         sub_analyses: 0,
     };
@@ -117,6 +140,9 @@ struct Analyzer<'a> {
     /// Sub-level results by (depth, iteration sizes): `Analyze` is a pure function of both, and the
     /// same sub-tile recurs in most cases of the level above.
     memo: Vec<(usize, DimTable, SubResult)>,
+    /// The same results by (depth, edge-tile choices of the level above), which spares building the
+    /// sizes table in the common case.
+    choice_memo: Vec<(usize, u16, SubResult)>,
     first_record_l1: Option<[i64; 3]>,
     sub_analyses: u64,
 }
@@ -163,6 +189,7 @@ impl Analyzer<'_> {
         let mut active_sum = 0.0f64;
         let mut bandwidth_sum: i128 = 0;
         let mut delays = [DelayAccumulator::default(); 3];
+        let mut offchip_memo = OffchipMemo::default();
         let (primary_dim, edge_units, units) = (
             level.directives[level.primary_spatial].dim,
             level.edge_sub_clusters,
@@ -220,7 +247,7 @@ impl Analyzer<'_> {
                 if lanes == 0 {
                     return Err(CompatError::ZeroSimdLanes);
                 }
-                ((critical as f64 / lanes as f64).ceil() as i64, 0.0)
+                (computation_steps(critical, lanes), 0.0)
             } else {
                 self.recurse(depth, level, &case)?
             };
@@ -240,7 +267,8 @@ impl Analyzer<'_> {
                 egress_delay.max(computation).max(ingress_delay)
             };
             if depth == 0 {
-                outstanding = self.offchip(&mut record, outstanding, computation)?;
+                outstanding =
+                    self.offchip(&mut record, &mut offchip_memo, outstanding, computation)?;
             }
             record.runtime = add(record.runtime, mul(weight, outstanding)?)?;
             record.macs = add(record.macs, mul(weight, psums)?)?;
@@ -293,12 +321,12 @@ impl Analyzer<'_> {
         let edge_units = level.edge_sub_clusters;
         let mut runs: [(Option<SubResult>, i64); 2] = [(None, 0), (None, 0)];
         if primary.is_edge() && primary.edge_edge {
-            let sizes = self.sub_iteration_sizes(level, case, true);
-            runs[0] = (Some(self.analyze_sub_level(depth + 1, &sizes)?), 1);
+            let choices = Self::edge_tile_choices(level, case, true);
+            runs[0] = (Some(self.analyze_sub_tiles(depth, level, choices)?), 1);
             if edge_units - 1 > 0 {
-                let sizes = self.sub_iteration_sizes(level, case, false);
+                let choices = Self::edge_tile_choices(level, case, false);
                 runs[1] = (
-                    Some(self.analyze_sub_level(depth + 1, &sizes)?),
+                    Some(self.analyze_sub_tiles(depth, level, choices)?),
                     edge_units - 1,
                 );
             }
@@ -308,8 +336,11 @@ impl Analyzer<'_> {
             } else {
                 level.sub_clusters
             };
-            let sizes = self.sub_iteration_sizes(level, case, false);
-            runs[0] = (Some(self.analyze_sub_level(depth + 1, &sizes)?), occurrence);
+            let choices = Self::edge_tile_choices(level, case, false);
+            runs[0] = (
+                Some(self.analyze_sub_tiles(depth, level, choices)?),
+                occurrence,
+            );
         }
         let mut computation = i64::MIN;
         let mut utilisation = 0.0f64;
@@ -323,17 +354,41 @@ impl Analyzer<'_> {
         Ok((computation, utilisation))
     }
 
-    /// §9.4: the iteration sizes of the level below for this case.
-    fn sub_iteration_sizes(&self, level: &Level, case: &Case, edge_edge_variant: bool) -> DimTable {
-        let tiles = &level.tiles;
+    /// Analyses the level below with the sub-tiles that `choices` selects (see [`Self::edge_tile_choices`]),
+    /// remembering the result per choice set (the sizes are a function of it).
+    fn analyze_sub_tiles(
+        &mut self,
+        depth: usize,
+        level: &Level,
+        choices: u16,
+    ) -> CompatResult<SubResult> {
+        if let Some((_, _, result)) = self
+            .choice_memo
+            .iter()
+            .find(|(d, c, _)| *d == depth + 1 && *c == choices)
+        {
+            self.sub_analyses += 1;
+            return Ok(*result);
+        }
+        let sizes = self.sub_iteration_sizes(level, choices);
+        let result = self.analyze_sub_level(depth + 1, &sizes)?;
+        self.choice_memo.push((depth + 1, choices, result));
+        Ok(result)
+    }
+
+    /// §9.4, first half: for each dimension (its first directive at this level), whether the level below
+    /// iterates over the edge tile `MAPe` rather than `MAP`, as a bit set over dimensions.
+    fn edge_tile_choices(level: &Level, case: &Case, edge_edge_variant: bool) -> u16 {
         let edge_fold_is_edge_tile = level.edge_sub_clusters == 1 || edge_edge_variant;
-        let mut sizes = DimTable::default();
+        let mut seen = 0u16;
+        let mut choices = 0u16;
         for directive in &level.directives {
-            let dim = directive.dim;
-            if sizes.contains(dim) {
+            let dim_bit = bit(directive.dim);
+            if seen & dim_bit != 0 {
                 continue;
             }
-            let state = case.state_of(dim);
+            seen |= dim_bit;
+            let state = case.state_of(directive.dim);
             let edge_tile = if directive.spatial {
                 match state.position {
                     Position::Init => state.is_edge() && edge_fold_is_edge_tile,
@@ -343,7 +398,23 @@ impl Analyzer<'_> {
             } else {
                 state.is_edge()
             };
-            let size = if edge_tile {
+            if edge_tile {
+                choices |= dim_bit;
+            }
+        }
+        choices
+    }
+
+    /// §9.4, second half: the iteration sizes of the level below for a choice set.
+    fn sub_iteration_sizes(&self, level: &Level, choices: u16) -> DimTable {
+        let tiles = &level.tiles;
+        let mut sizes = DimTable::default();
+        for directive in &level.directives {
+            let dim = directive.dim;
+            if sizes.contains(dim) {
+                continue;
+            }
+            let size = if choices & bit(dim) != 0 {
                 tiles.map_edge.or_zero(dim)
             } else {
                 tiles.map.or_zero(dim)
@@ -422,6 +493,7 @@ impl Analyzer<'_> {
     fn offchip(
         &self,
         record: &mut Record,
+        memo: &mut OffchipMemo,
         outstanding: i64,
         computation: i64,
     ) -> CompatResult<i64> {
@@ -429,15 +501,33 @@ impl Analyzer<'_> {
         if offchip == 0 {
             return Err(CompatError::ZeroOffchipBandwidth);
         }
-        let output_volume = record.l2_requirement[OUTPUT];
-        let input_volume = add(record.l2_requirement[0], record.l2_requirement[1])?;
-        let output_time = div(output_volume, offchip)?;
-        let input_time = div(input_volume, offchip)?;
-        let outstanding = (input_time / 2).max(outstanding).max(output_time / 2);
-        let output_rate = quirks::offchip_rate(output_volume, computation)?;
-        let input_rate = quirks::offchip_rate(input_volume, computation)?;
+        let volumes = (
+            add(record.l2_requirement[0], record.l2_requirement[1])?,
+            record.l2_requirement[OUTPUT],
+        );
+        // The L2 requirements only change in leading cases and the computation delay takes few values,
+        // so the divisions are remembered.
+        if memo.volumes != Some(volumes) {
+            let (input_volume, output_volume) = volumes;
+            memo.transfer_bound =
+                (div(input_volume, offchip)? / 2).max(div(output_volume, offchip)? / 2);
+            memo.volumes = Some(volumes);
+            memo.rates = None;
+        }
+        let (output_rate, input_rate) = match memo.rates {
+            Some((delay, rates)) if delay == computation => rates,
+            _ => {
+                let (input_volume, output_volume) = volumes;
+                let rates = (
+                    quirks::offchip_rate(output_volume, computation)?,
+                    quirks::offchip_rate(input_volume, computation)?,
+                );
+                memo.rates = Some((computation, rates));
+                rates
+            }
+        };
         record.offchip_bandwidth =
             quirks::fold_offchip_requirement(record.offchip_bandwidth, output_rate, input_rate);
-        Ok(outstanding)
+        Ok(memo.transfer_bound.max(outstanding))
     }
 }

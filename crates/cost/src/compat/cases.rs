@@ -90,10 +90,12 @@ impl Case {
 
     /// Loads the case whose state indices are `indices`.
     pub(crate) fn load(&mut self, level: &Level, lists: &[StateList], indices: &[usize]) {
+        let mut weight = quirks::OccurrenceWeight::default();
         for (j, ((list, directive), &index)) in
             lists.iter().zip(&level.directives).zip(indices).enumerate()
         {
             let state = list.get(index);
+            weight.multiply(state.occurrences);
             self.states[j] = state;
             self.by_dim[directive.dim as usize] = state;
         }
@@ -101,7 +103,7 @@ impl Case {
             .directives
             .iter()
             .rposition(|directive| !self.by_dim[directive.dim as usize].is_init());
-        self.weight = quirks::occurrence_weight(self.states.iter().map(|state| state.occurrences));
+        self.weight = weight.value();
     }
 
     /// Every dimension is in its Init state: the pipeline-fill iteration.

@@ -127,15 +127,17 @@ pub(crate) fn build_levels(
         let internal_level = clusters.len() - depth;
         let directives =
             complete_directives(depth, written_maps, levels.last(), &table, shape, roles)?;
-        let spatial: Vec<usize> = (0..directives.len())
-            .filter(|&j| directives[j].spatial)
-            .collect();
-        let Some(&primary_spatial) = spatial.first() else {
+        let spatial_maps = directives
+            .iter()
+            .filter(|directive| directive.spatial)
+            .count();
+        let Some(primary_spatial) = directives.iter().position(|directive| directive.spatial)
+        else {
             return Err(CompatError::NoSpatialMap {
                 level: internal_level,
             });
         };
-        if spatial.len() > 2 {
+        if spatial_maps > 2 {
             return Err(CompatError::TooManySpatialMaps {
                 level: internal_level,
             });

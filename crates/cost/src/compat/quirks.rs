@@ -127,8 +127,13 @@ pub(crate) fn transfer_delay(volume: i64, bandwidth: i64, latency: i64) -> Compa
     if bandwidth == 0 {
         return Err(CompatError::ZeroNocBandwidth);
     }
-    let whole = div(volume, bandwidth)?;
-    let sends = whole + i64::from(volume % bandwidth != 0);
+    let sends = if (0..=bandwidth).contains(&volume) {
+        // One send at most: the common case, without a division.
+        i64::from(volume > 0)
+    } else {
+        let whole = div(volume, bandwidth)?;
+        whole + i64::from(volume - whole * bandwidth != 0)
+    };
     latency.checked_add(sends - 1).ok_or(CompatError::Overflow)
 }
 
@@ -148,9 +153,23 @@ pub(crate) fn finish_delay_stats(min: Option<i64>, max: i64, sum: i128, weight: 
 
 /// Q-A18: a case's occurrence weight is the product of its states' counts in 32-bit signed
 /// arithmetic, wrapping on overflow. Correct: checked 64-bit.
-pub(crate) fn occurrence_weight(counts: impl Iterator<Item = i64>) -> i64 {
-    let weight = counts.fold(1i32, |weight, count| weight.wrapping_mul(count as i32));
-    i64::from(weight)
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct OccurrenceWeight(i32);
+
+impl Default for OccurrenceWeight {
+    fn default() -> Self {
+        OccurrenceWeight(1)
+    }
+}
+
+impl OccurrenceWeight {
+    pub(crate) fn multiply(&mut self, count: i64) {
+        self.0 = self.0.wrapping_mul(count as i32);
+    }
+
+    pub(crate) fn value(self) -> i64 {
+        i64::from(self.0)
+    }
 }
 
 /// The six L1 counters (input read/write, filter read/write, output read/write) that Q-R1 carries from

@@ -182,7 +182,7 @@ impl Analyzer<'_> {
             })
             .collect::<CompatResult<Vec<StateList>>>()?;
         let mut order = CaseOrder::new(&lists)?;
-        let mut case = Case::new(level.directives.len());
+        let mut case = Case::new();
         let mut record = Record::default();
         let mut processed = 0u64;
         let mut total_weight = 0i64;

@@ -67,11 +67,10 @@ impl CaseOrder {
     }
 }
 
-/// One case of a level: the chosen state of every directive, and the same states looked up by dimension
-/// name (where a dimension with two directives reads the later one, §7.2).
+/// One case of a level: the chosen states, looked up by dimension name as the reference stores them
+/// (a dimension with two directives reads the later one's state, §7.2).
 #[derive(Clone, Debug)]
 pub(crate) struct Case {
-    pub(crate) states: Vec<State>,
     pub(crate) by_dim: [State; DIM_COUNT],
     /// The changing directive: the innermost one whose (by-name) state is not Init.
     pub(crate) changing: Option<usize>,
@@ -79,9 +78,8 @@ pub(crate) struct Case {
 }
 
 impl Case {
-    pub(crate) fn new(directives: usize) -> Case {
+    pub(crate) fn new() -> Case {
         Case {
-            states: vec![State::default(); directives],
             by_dim: [State::default(); DIM_COUNT],
             changing: None,
             weight: 0,
@@ -91,12 +89,9 @@ impl Case {
     /// Loads the case whose state indices are `indices`.
     pub(crate) fn load(&mut self, level: &Level, lists: &[StateList], indices: &[usize]) {
         let mut weight = quirks::OccurrenceWeight::default();
-        for (j, ((list, directive), &index)) in
-            lists.iter().zip(&level.directives).zip(indices).enumerate()
-        {
+        for ((list, directive), &index) in lists.iter().zip(&level.directives).zip(indices) {
             let state = list.get(index);
             weight.multiply(state.occurrences);
-            self.states[j] = state;
             self.by_dim[directive.dim as usize] = state;
         }
         self.changing = level

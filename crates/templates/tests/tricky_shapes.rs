@@ -157,7 +157,9 @@ fn every_style_maps_every_tricky_layer_on_every_pe_count() {
                         mapping_for(style, &layer, &accelerator).unwrap_or_else(|error| {
                             panic!("{style} on {} with {pes} PEs: {error}", layer.name)
                         });
-                    if let Err(problem) = common::check(&layer, &mapping, pes) {
+                    let verdict = common::check(&layer, &mapping, pes)
+                        .and_then(|()| common::check_with_project(&layer, &mapping, pes, false));
+                    if let Err(problem) = verdict {
                         let directives: Vec<String> =
                             mapping.directives.iter().map(ToString::to_string).collect();
                         panic!(

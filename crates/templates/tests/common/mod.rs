@@ -3,12 +3,76 @@
 
 #![allow(dead_code)]
 
-use maestro_ir::{ClusterLevel, Dim, Layer, LayerType, MapDirective, MapKind, Mapping};
+use maestro_ir::{
+    ClusterLevel, Dim, Expansion, Layer, LayerType, MapDirective, MapKind, Mapping, Network,
+};
 
 /// Checks the structural rules and the coverage of `mapping` for `layer` on `pes` PEs.
 pub fn check(layer: &Layer, mapping: &Mapping, pes: u64) -> Result<(), String> {
     check_structure(layer, mapping, pes)?;
     check_coverage(layer, mapping)
+}
+
+/// Checks `mapping` against the project's own readers of a mapping: the `.m` writer and parser (whose
+/// validation must accept it, and which must read back the same layer) and the IR's iteration-space
+/// expansion (which must take it as written, without adjustments). With `walk`, also plays every PE
+/// step of the expansion and checks that the regions add up to the layer's MACs.
+pub fn check_with_project(
+    layer: &Layer,
+    mapping: &Mapping,
+    pes: u64,
+    walk: bool,
+) -> Result<(), String> {
+    let mapped = Layer {
+        mapping: Some(mapping.clone()),
+        ..layer.clone()
+    };
+    let network = Network {
+        name: "check".into(),
+        layers: vec![mapped.clone()],
+    };
+    let text = maestro_dsl::write_network(&network);
+    let parsed =
+        maestro_dsl::parse_network("generated.m", text.as_bytes()).map_err(|diagnostics| {
+            let messages: Vec<&str> = diagnostics
+                .iter()
+                .map(|diagnostic| diagnostic.message())
+                .collect();
+            format!(
+                "the .m reader rejects the mapping: {}\n{text}",
+                messages.join("; ")
+            )
+        })?;
+    if parsed.network != network {
+        return Err(format!(
+            "the .m reader reads back a different layer:\n{text}"
+        ));
+    }
+    let expansion = Expansion::new(&mapped, pes).map_err(|error| format!("expansion: {error}"))?;
+    if !expansion.adjustments.is_empty() {
+        return Err(format!(
+            "the expansion adjusted the mapping: {:?}",
+            expansion.adjustments
+        ));
+    }
+    if expansion.used_pes > pes {
+        return Err(format!(
+            "the expansion uses {} of {pes} PEs",
+            expansion.used_pes
+        ));
+    }
+    if walk {
+        let layer_type = expansion.bounds.layer_type;
+        let mut volume: u64 = 0;
+        expansion.for_each_pe_work(|_, region| volume += region.volume(layer_type));
+        if volume != expansion.bounds.macs() {
+            return Err(format!(
+                "the PE work adds up to {volume} of {} MACs",
+                expansion.bounds.macs()
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn declares(layer: &Layer, dim: Dim) -> bool {

@@ -19,6 +19,8 @@ mod tables;
 mod volumes;
 
 #[cfg(test)]
+mod robustness;
+#[cfg(test)]
 mod tests;
 
 use crate::{AnalysisOptions, CostError, LayerCost, NetworkCost};

@@ -630,3 +630,41 @@ fn case_order_matches_the_reference_formula() {
     }
     assert_eq!(case, 36);
 }
+
+/// §5.2.1: a directive on `Y'`/`X'` becomes one on `Y`/`X` whose tile covers its windows
+/// (`m + R − 1`), so example 1 written output-centric gives example 1's row.
+#[test]
+fn output_coordinate_directives_become_input_tiles() {
+    use Dim::*;
+    let mut primed = example_1();
+    primed.layers[0].mapping = Some(Mapping::new(vec![
+        spatial(1, 1, K),
+        temporal(1, 1, C),
+        temporal(1, 1, OutY),
+        temporal(1, 1, OutX),
+        temporal(3, 3, R),
+        temporal(3, 3, S),
+    ]));
+    let hardware = cli_defaults(4);
+    assert_eq!(run(&primed, &hardware), run(&example_1(), &hardware));
+}
+
+/// Q-A15: a depth-wise layer's `K` is in no tensor: without a directive it neither multiplies the MACs
+/// nor counts in the weight pixels.
+#[test]
+fn depthwise_layers_ignore_the_multiplier() {
+    use Dim::*;
+    let depthwise = layer(
+        "DW",
+        LayerType::DepthwiseConv,
+        &[(K, 2), (C, 4), (R, 3), (S, 3), (Y, 5), (X, 5)],
+        1,
+        vec![spatial(1, 1, C), temporal(3, 1, Y), temporal(3, 1, X)],
+    );
+    let row = &run(&network("dw", vec![depthwise]), &cli_defaults(4))[0];
+    assert_eq!(row.macs, 4 * 9 * 3 * 3);
+    assert_eq!(row.total_weight_pixels, 4 * 3 * 3);
+    assert_eq!(row.total_input_pixels, 4 * 5 * 5);
+    let grouped = TensorRoles::new(TypeClass::Grouped, false);
+    assert_eq!(grouped.coupled(Tensor::Output), [G, K, C, Y, X]);
+}

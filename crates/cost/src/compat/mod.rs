@@ -84,29 +84,26 @@ pub fn analyze_network(
     let analyses = map_layers(network.layers.len(), options.threads, |index| {
         analyze_one(&network.layers[index], roles.of(index), &hardware)
     });
-    let layer_error = |index: usize, error: &CompatError| CostError {
-        layer_index: index,
-        layer: network.layers[index].name.clone(),
-        reason: error.to_string(),
+    let first_failure = |build_only: bool| {
+        analyses
+            .iter()
+            .enumerate()
+            .find_map(|(index, result)| match result {
+                Err(Failure::Build(error)) => Some((index, error)),
+                Err(Failure::Analysis(error)) if !build_only => Some((index, error)),
+                _ => None,
+            })
     };
-    let failures = analyses
-        .iter()
-        .enumerate()
-        .filter_map(|(index, result)| result.as_ref().err().map(|f| (index, f)));
-    if let Some((index, Failure::Build(error))) = failures
-        .clone()
-        .find(|(_, f)| matches!(f, Failure::Build(_)))
-    {
-        return Err(layer_error(index, error));
-    }
-    if let Some((index, Failure::Analysis(error) | Failure::Build(error))) = failures.clone().next()
-    {
-        return Err(layer_error(index, error));
+    if let Some((index, error)) = first_failure(true).or_else(|| first_failure(false)) {
+        return Err(CostError {
+            layer_index: index,
+            layer: network.layers[index].name.clone(),
+            reason: error.to_string(),
+        });
     }
     let mut layers = Vec::with_capacity(analyses.len());
     let mut previous_l1 = [0i64; 6];
-    for (index, analysis) in analyses.iter().enumerate() {
-        let Ok(analysis) = analysis else { continue };
+    for (index, analysis) in analyses.iter().flatten().enumerate() {
         let layer = &network.layers[index];
         let layer_roles = roles.of(index);
         let context = report::RowContext {

@@ -440,10 +440,8 @@ fn rows_use_the_reference_names() {
     assert_eq!(quirks::reference_name("plain"), "plain");
 }
 
-/// Q-A7: a per-PE X tile narrower than the S window invalidates every inner case; the reference
-/// divides by zero at the top, we report the layer.
-#[test]
-fn row_stationary_window_mismatch_is_an_error_not_a_crash() {
+/// A row-stationary-style layer whose per-PE X tile (1) is narrower than its S tile (3).
+fn row_stationary_network() -> Network {
     use Dim::*;
     let rs = layer(
         "CONV1",
@@ -460,14 +458,39 @@ fn row_stationary_window_mismatch_is_an_error_not_a_crash() {
             temporal(3, 3, S),
         ],
     );
+    network("rs", vec![rs])
+}
+
+/// Q-A7: a per-PE X tile narrower than the S window invalidates every inner case; the reference
+/// divides by zero at the top, we report the layer.
+#[test]
+fn row_stationary_window_mismatch_is_an_error_not_a_crash() {
     let error = crate::analyze_network(
-        &network("rs", vec![rs]),
+        &row_stationary_network(),
         &cli_defaults(16),
         &compat_options(1),
     )
     .unwrap_err();
     assert_eq!(error.layer_index, 0);
     assert!(error.reason.contains("SIGFPE"), "{}", error.reason);
+}
+
+/// The reference builds every layer before analysing any: a build error in a later layer is reported
+/// even when an earlier layer would crash during analysis.
+#[test]
+fn build_errors_win_over_earlier_analysis_crashes() {
+    let mut network = row_stationary_network();
+    network.layers.push(Layer {
+        name: "later".into(),
+        mapping: None,
+        ..network.layers[0].clone()
+    });
+    let error =
+        crate::analyze_network(&network, &cli_defaults(16), &compat_options(1)).unwrap_err();
+    assert_eq!(
+        (error.layer_index, error.reason.as_str()),
+        (1, "layer has no dataflow")
+    );
 }
 
 #[test]

@@ -133,7 +133,7 @@ fn size_of(value: u64) -> CompatResult<i64> {
 }
 
 /// §3.1: the declared entries (the IR guarantees no duplicates) completed with the derived input or output
-/// coordinates. Strides follow the IR's axes: `Layer::strides.y` for `Y` (declared or derived), `.x`
+/// coordinates; the derived `Y'`/`X'` are stride-1 extents (Q-A12), which the cost never reads. Strides follow the IR's axes: `Layer::strides.y` for `Y` (declared or derived), `.x`
 /// for `X` (the reference's literal key matching, Q-P9, is resolved by the reader).
 pub(crate) fn layer_shape(layer: &Layer) -> CompatResult<LayerShape> {
     let class = TypeClass::of(layer.layer_type);

@@ -4,6 +4,7 @@
 use super::cases::{Case, CaseOrder};
 use super::dims::{bit, DimTable};
 use super::error::{add, div, mul, CompatError, CompatResult};
+use super::extended;
 use super::layer_model::TensorRoles;
 use super::levels::Level;
 use super::quirks;
@@ -301,7 +302,7 @@ impl Analyzer<'_> {
         }
 
         // §9.3: finalisation.
-        record.average_bandwidth = bandwidth_sum as f64 / total_weight as f64;
+        record.average_bandwidth = extended::long_double_quotient(bandwidth_sum, total_weight);
         if total_weight != 0 {
             record.average_active = active_sum / total_weight as f64;
         }

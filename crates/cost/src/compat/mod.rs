@@ -10,6 +10,7 @@ mod analysis;
 mod cases;
 mod dims;
 mod error;
+mod extended;
 mod layer_model;
 mod levels;
 mod quirks;

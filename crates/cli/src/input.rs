@@ -7,9 +7,11 @@ use maestro_ir::{Accelerator, Network};
 use maestro_templates::DataflowStyle;
 use std::path::{Path, PathBuf};
 
-/// The default network's text, compiled into the binary so that `maestro analyze` works anywhere.
-const DEFAULT_NETWORK: &str = include_str!("default_network.m");
-const DEFAULT_NETWORK_NAME: &str = "<embedded default network>";
+/// The default network and mapping: the project's ResNet-50 with a KC-P weight-stationary mapping
+/// (output channels across clusters, input channels across the PEs of a cluster), compiled into the
+/// binary so that `maestro analyze` works anywhere.
+const DEFAULT_MAPPING: &str = include_str!("../../../workloads/mappings/resnet50_kcp_ws.m");
+const DEFAULT_MAPPING_NAME: &str = "<embedded workloads/mappings/resnet50_kcp_ws.m>";
 
 /// Where the network comes from, after the command line has been validated.
 #[derive(Debug)]
@@ -52,8 +54,8 @@ pub fn load_network(
             (path.display().to_string(), read_bytes(path)?)
         }
         NetworkSource::EmbeddedDefault => (
-            DEFAULT_NETWORK_NAME.to_owned(),
-            DEFAULT_NETWORK.as_bytes().to_vec(),
+            DEFAULT_MAPPING_NAME.to_owned(),
+            DEFAULT_MAPPING.as_bytes().to_vec(),
         ),
     };
     // Invalid UTF-8 is the parser's to report, with a position; the lossy text is only for spans.
@@ -66,7 +68,8 @@ pub fn load_network(
         ..
     } = source
     {
-        network = maestro_templates::apply(*style, &network, accelerator).map_err(|error| {
+        let style = *style;
+        network = maestro_templates::apply(style, &network, accelerator).map_err(|error| {
             invalid(format!(
                 "{file_name}: cannot apply dataflow {style}: {error}"
             ))

@@ -78,6 +78,36 @@ impl DelayAccumulator {
     }
 }
 
+/// The `long double` sum of `weight · utilisation` (§9.2 step 11). While every utilisation is a whole
+/// number (always at the innermost level) the sum is an exact integer and the average is rounded as the
+/// reference rounds it; otherwise a double sum stands in for the extended one.
+#[derive(Clone, Copy, Debug, Default)]
+struct ActiveSum {
+    whole: i128,
+    fractional: bool,
+    approximate: f64,
+}
+
+impl ActiveSum {
+    fn add(&mut self, weight: i64, utilisation: f64) {
+        const EXACT_IN_DOUBLE: f64 = 9_007_199_254_740_992.0;
+        if utilisation.fract() == 0.0 && utilisation.abs() < EXACT_IN_DOUBLE {
+            self.whole += i128::from(weight) * utilisation as i128;
+        } else {
+            self.fractional = true;
+        }
+        self.approximate += weight as f64 * utilisation;
+    }
+
+    fn average(&self, total_weight: i64) -> f64 {
+        if self.fractional {
+            self.approximate / total_weight as f64
+        } else {
+            extended::long_double_quotient(self.whole, total_weight)
+        }
+    }
+}
+
 /// Remembered divisions of the off-chip step (§9.2 step 9) within one top-level analysis.
 #[derive(Clone, Copy, Debug, Default)]
 struct OffchipMemo {
@@ -187,7 +217,7 @@ impl Analyzer<'_> {
         let mut record = Record::default();
         let mut processed = 0u64;
         let mut total_weight = 0i64;
-        let mut active_sum = 0.0f64;
+        let mut active_sum = ActiveSum::default();
         let mut bandwidth_sum: i128 = 0;
         let mut delays = [DelayAccumulator::default(); 3];
         let mut offchip_memo = OffchipMemo::default();
@@ -278,7 +308,7 @@ impl Analyzer<'_> {
             } else {
                 utilisation
             };
-            active_sum += weight as f64 * utilisation;
+            active_sum.add(weight, utilisation);
             if computation == 0 {
                 computation = 1;
             }
@@ -304,7 +334,7 @@ impl Analyzer<'_> {
         // §9.3: finalisation.
         record.average_bandwidth = extended::long_double_quotient(bandwidth_sum, total_weight);
         if total_weight != 0 {
-            record.average_active = active_sum / total_weight as f64;
+            record.average_active = active_sum.average(total_weight);
         }
         record.ingress_delay = delays[0].finish(total_weight);
         record.egress_delay = delays[1].finish(total_weight);

@@ -3,6 +3,8 @@
 //! expansion of `maestro-ir`. Every quirk of the reference (spec §14) is replaced by its correct
 //! behaviour; `docs/compat-vs-corrected.md` lists the differences.
 
+#[cfg(test)]
+mod golden;
 mod hardware;
 mod level;
 mod row;

@@ -4,6 +4,7 @@
 //! occurs. Inner levels are analysed recursively and memoised by tile shape.
 
 use super::traffic::{egress, ingress, UnitFootprints};
+use super::union::Boxes;
 use maestro_ir::expansion::{
     tensor_uses, Footprint, LevelGeometry, Region, ScheduleLoop, StepPosition, MAX_LOOPS_PER_LEVEL,
 };
@@ -28,8 +29,6 @@ pub struct Totals {
     pub noc_element_hops: u64,
     /// Additions done by in-network (or upstream) spatial reduction.
     pub reductions: u64,
-    /// Whether a multicast union was estimated rather than enumerated.
-    pub union_estimated: bool,
     /// Σ over steps of the PEs with work, weighted by step count (for average utilisation).
     pub active_pe_steps: f64,
 }
@@ -55,7 +54,6 @@ impl Totals {
         self.reductions = self
             .reductions
             .saturating_add(other.reductions.saturating_mul(times));
-        self.union_estimated |= other.union_estimated;
     }
 }
 
@@ -137,6 +135,8 @@ pub struct Analyzer<'a> {
     /// Whether the PE buffers hold two steps' tiles (ingress overlaps compute).
     pub double_buffered: bool,
     memo: Vec<HashMap<Region, Rc<LevelCost>>>,
+    /// Scratch for exact multicast unions.
+    boxes: Boxes,
 }
 
 impl std::fmt::Debug for Analyzer<'_> {
@@ -174,6 +174,7 @@ impl<'a> Analyzer<'a> {
             hardware,
             double_buffered,
             memo: vec![HashMap::new(); expansion.levels.len()],
+            boxes: Boxes::default(),
         }
     }
 
@@ -278,8 +279,7 @@ impl<'a> Analyzer<'a> {
                             .map(|previous| footprint(tensor, previous)),
                     });
                 }
-                let moved = ingress(&mut unit_footprints);
-                cost.totals.union_estimated |= moved.union_estimated;
+                let moved = ingress(&mut unit_footprints, &mut self.boxes);
                 let sent = if multicast {
                     moved.multicast_sent
                 } else {

@@ -11,6 +11,7 @@ mod row;
 #[cfg(test)]
 mod tests;
 mod traffic;
+mod union;
 
 pub use hardware::{area_power, AreaPower};
 
@@ -197,11 +198,6 @@ pub fn analyze_layer(
             "internal inconsistency: {macs} MACs analysed, {} in the layer",
             bounds.macs()
         ));
-    }
-    if top.totals.union_estimated {
-        warnings.push(
-            "a multicast union was too large to enumerate; L2 reads are an upper bound".into(),
-        );
     }
 
     // Off-chip: every input and weight element at least once, every final output once; when L2 cannot

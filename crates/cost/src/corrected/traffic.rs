@@ -2,12 +2,8 @@
 //! not in their previous tile) and what the upstream buffer sends (once per multicast group), and the
 //! output tiles that leave, with spatial reduction.
 
+use super::union::Boxes;
 use maestro_ir::expansion::{AxisSet, Footprint, MAX_TENSOR_AXES};
-use std::collections::HashSet;
-
-/// Above this many candidate elements, the exact multicast union of overlapping sliding-window
-/// footprints is not enumerated; the per-group sum (an upper bound) is used and a warning is raised.
-pub const UNION_ENUMERATION_LIMIT: u64 = 1 << 20;
 
 /// One unit's current and previous footprint of a tensor (`previous` is `None` in the first step).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -33,12 +29,10 @@ pub struct Ingress {
     pub delivered: u64,
     /// Distinct elements sent when one transfer may serve many units (upstream reads with multicast).
     pub multicast_sent: u64,
-    /// Whether the exact union was too large to enumerate (then `multicast_sent` is an upper bound).
-    pub union_estimated: bool,
 }
 
-/// Ingress of a tensor over the active units of a step. `units` is sorted in place.
-pub fn ingress(units: &mut [UnitFootprints]) -> Ingress {
+/// Ingress of a tensor over the active units of a step. `units` is sorted in place; `boxes` is scratch.
+pub fn ingress(units: &mut [UnitFootprints], boxes: &mut Boxes) -> Ingress {
     let delivered = units.iter().map(UnitFootprints::new_elements).sum();
     units.sort_unstable();
     let mut groups: Vec<UnitFootprints> = Vec::with_capacity(units.len());
@@ -49,41 +43,23 @@ pub fn ingress(units: &mut [UnitFootprints]) -> Ingress {
     }
     // Plain axes come from tiles of one partition, so two footprints that differ on a plain axis are
     // disjoint; only groups with equal plain axes (differing in sliding-window axes or in their
-    // previous tile) can share elements. Those buckets are merged exactly by enumeration.
+    // previous tile) can share elements. Those buckets are merged exactly, in closed form.
     groups.sort_unstable_by_key(|group| plain_key(&group.current));
     let mut multicast_sent = 0;
-    let mut union_estimated = false;
-    let mut union: HashSet<[u64; MAX_TENSOR_AXES]> = HashSet::new();
     for bucket in groups.chunk_by(|a, b| plain_key(&a.current) == plain_key(&b.current)) {
-        let bucket_sum: u64 = bucket.iter().map(UnitFootprints::new_elements).sum();
-        if bucket.len() == 1 {
-            multicast_sent += bucket_sum;
+        if let [only] = bucket {
+            multicast_sent += only.new_elements();
             continue;
         }
-        let candidates: u64 = bucket.iter().map(|g| g.current.elements()).sum();
-        if candidates > UNION_ENUMERATION_LIMIT {
-            multicast_sent += bucket_sum;
-            union_estimated = true;
-            continue;
-        }
-        union.clear();
+        boxes.clear(bucket[0].current.axes().len());
         for group in bucket {
-            group.current.for_each_element(|element| {
-                let held = group
-                    .previous
-                    .as_ref()
-                    .is_some_and(|previous| previous.contains(element));
-                if !held {
-                    union.insert(*element);
-                }
-            });
+            boxes.add_difference(&group.current, group.previous.as_ref());
         }
-        multicast_sent += union.len() as u64;
+        multicast_sent += boxes.union_size();
     }
     Ingress {
         delivered,
         multicast_sent,
-        union_estimated,
     }
 }
 

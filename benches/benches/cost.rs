@@ -1,75 +1,71 @@
-//! Cost-model throughput, grouped by mode. The corrected group analyses a ResNet-50-like network (KC-P
-//! mapping: K across 4 clusters, C across the 64 PEs of each; and a one-level output-stationary
-//! X'-parallel mapping) on 256 PEs. The compat group analyses a ResNet-50-like network (54 layers) with
-//! the reference's KC-P mapping in `--compat` mode.
+//! Cost-model throughput, grouped by mode. The corrected group analyses the project's own corpus on
+//! the default accelerator (256 PEs): every model file of `workloads/` with every dataflow template, and
+//! every mapping file of `workloads/mappings/`, one benchmark each, with the layer count as throughput so
+//! that criterion reports layers per second (the inverse is the time per layer). The compat group
+//! analyses a ResNet-50-like network (54 layers) with the reference's KC-P mapping in `--compat` mode.
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use maestro_cost::{analyze_network, AnalysisOptions, ModelMode};
 use maestro_ir::directive::{ClusterDirective, ClusterKind};
 use maestro_ir::{Accelerator, Dim, Directive, Layer, LayerType, MapDirective, Mapping, Network, Strides};
+use maestro_templates::DataflowStyle;
 use std::hint::black_box;
+use std::path::{Path, PathBuf};
 
-fn kcp_mapping(r: u64) -> Mapping {
-    let map = Directive::Map;
-    Mapping::new(vec![
-        map(MapDirective::spatial(1, 1, Dim::K)),
-        map(MapDirective::temporal(64, 64, Dim::C)),
-        map(MapDirective::temporal(r, r, Dim::R)),
-        map(MapDirective::temporal(r, r, Dim::S)),
-        map(MapDirective::temporal(r, 1, Dim::Y)),
-        map(MapDirective::temporal(r, 1, Dim::X)),
-        Directive::Cluster(ClusterDirective { size: 64, kind: ClusterKind::Physical }),
-        map(MapDirective::spatial(1, 1, Dim::C)),
-        map(MapDirective::temporal(r, 1, Dim::Y)),
-        map(MapDirective::temporal(r, 1, Dim::X)),
-    ])
+/// The project's root (benches/ is one level below it).
+fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-fn output_stationary_mapping() -> Mapping {
-    let map = Directive::Map;
-    Mapping::new(vec![
-        map(MapDirective::temporal(1, 1, Dim::K)),
-        map(MapDirective::temporal(1, 1, Dim::C)),
-        map(MapDirective::spatial(1, 1, Dim::OutX)),
-        map(MapDirective::temporal(1, 1, Dim::OutY)),
-    ])
-}
-
-fn network(output_stationary: bool) -> Network {
-    let shapes: [(u64, u64, u64, u64, u64); 6] =
-        [(64, 3, 7, 112, 2), (64, 64, 3, 56, 1), (128, 64, 3, 28, 2), (256, 128, 3, 14, 2), (512, 256, 3, 7, 2), (512, 512, 1, 7, 1)];
-    let layers = shapes
-        .iter()
-        .enumerate()
-        .map(|(index, &(k, c, r, output, stride))| Layer {
-            name: format!("CONV{index}"),
-            layer_type: LayerType::Conv,
-            dimensions: vec![
-                (Dim::K, k),
-                (Dim::C, c),
-                (Dim::R, r),
-                (Dim::S, r),
-                (Dim::Y, (output - 1) * stride + r),
-                (Dim::X, (output - 1) * stride + r),
-            ],
-            strides: Strides { y: stride, x: stride },
-            mapping: Some(if output_stationary { output_stationary_mapping() } else { kcp_mapping(r) }),
-        })
+/// The `.m` files of one project directory, sorted by name.
+fn m_files(directory: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(project_root().join(directory))
+        .expect("project directory exists")
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .filter(|path| path.extension().is_some_and(|ext| ext == "m"))
         .collect();
-    Network { name: "resnet-like".into(), layers }
+    files.sort();
+    files
+}
+
+fn read_network(path: &Path) -> Network {
+    let bytes = std::fs::read(path).expect("workload file readable");
+    let name = path.display().to_string();
+    maestro_dsl::parse_network(&name, &bytes).unwrap_or_else(|_| panic!("{name} parses")).network
+}
+
+fn stem(path: &Path) -> String {
+    path.file_stem().map(|stem| stem.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+/// `(benchmark name, mapped network)`: every model × template, then every mapping file.
+fn corpus(hardware: &Accelerator) -> Vec<(String, Network)> {
+    let mut cases = Vec::new();
+    for path in m_files("workloads") {
+        let network = read_network(&path);
+        for style in DataflowStyle::ALL {
+            let mapped = maestro_templates::apply(style, &network, hardware).expect("templates map every workload");
+            cases.push((format!("{}/{}", stem(&path), style.name()), mapped));
+        }
+    }
+    for path in m_files("workloads/mappings") {
+        cases.push((format!("{}/file", stem(&path)), read_network(&path)));
+    }
+    cases
 }
 
 fn corrected(c: &mut Criterion) {
     let hardware = Accelerator::default();
+    let options = AnalysisOptions { mode: ModelMode::Corrected, threads: 1 };
     let mut group = c.benchmark_group("cost/corrected");
     group.sample_size(10);
-    for (name, network) in [("kcp", network(false)), ("xp-os", network(true))] {
-        for threads in [1, 2] {
-            let options = AnalysisOptions { mode: ModelMode::Corrected, threads };
-            group.bench_function(format!("{name}/threads-{threads}"), |b| {
-                b.iter(|| analyze_network(&network, &hardware, &options).expect("analysable"))
-            });
-        }
+    group.warm_up_time(std::time::Duration::from_millis(300));
+    group.measurement_time(std::time::Duration::from_secs(1));
+    for (name, network) in corpus(&hardware) {
+        group.throughput(Throughput::Elements(network.layers.len() as u64));
+        group.bench_function(name, |b| {
+            b.iter(|| analyze_network(black_box(&network), &hardware, &options).expect("analysable"))
+        });
     }
     group.finish();
 }

@@ -10,6 +10,7 @@ use maestro_ir::expansion::{
 };
 use maestro_ir::{Accelerator, Dim, Expansion, NocTopology, Tensor};
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 
 /// Per-tensor counters in the order input, weight, output.
@@ -128,13 +129,41 @@ pub struct LevelCost {
     pub totals: Totals,
 }
 
+/// The lengths of a tile's loop dimensions (in the layer type's loop order).
+type ShapeKey = [u64; MAX_LOOPS_PER_LEVEL];
+
+/// A multiply-rotate hasher for the small integer keys of the level memo (the default SipHash costs
+/// more than the lookups it serves; the keys are not attacker-chosen).
+#[derive(Default)]
+struct ShapeHasher(u64);
+
+impl Hasher for ShapeHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.write_u64(u64::from(byte));
+        }
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        self.0 = (self.0.rotate_left(5) ^ value).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn write_usize(&mut self, value: usize) {
+        self.write_u64(value as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
 /// Shared state of one layer's analysis.
 pub struct Analyzer<'a> {
     pub expansion: &'a Expansion,
     pub hardware: &'a Accelerator,
     /// Whether the PE buffers hold two steps' tiles (ingress overlaps compute).
     pub double_buffered: bool,
-    memo: Vec<HashMap<Region, Rc<LevelCost>>>,
+    memo: Vec<HashMap<ShapeKey, Rc<LevelCost>, BuildHasherDefault<ShapeHasher>>>,
     /// Scratch for exact multicast unions.
     boxes: Boxes,
 }
@@ -173,7 +202,7 @@ impl<'a> Analyzer<'a> {
             expansion,
             hardware,
             double_buffered,
-            memo: vec![HashMap::new(); expansion.levels.len()],
+            memo: vec![HashMap::default(); expansion.levels.len()],
             boxes: Boxes::default(),
         }
     }
@@ -187,21 +216,22 @@ impl<'a> Analyzer<'a> {
         }
     }
 
-    /// Shape key: the cost of a tile depends only on its lengths, not on where it lies.
-    fn key(&self, region: &Region) -> Region {
-        let mut key = Region::whole(&self.expansion.bounds);
-        for &dim in self.expansion.bounds.layer_type.loop_dims() {
-            key.set(dim, 0..region.len(dim));
-        }
-        key
-    }
-
+    /// The cost of a tile depends only on its lengths, not on where it lies: the memo key is the
+    /// lengths of the loop dimensions, and the tile analysed is the same lengths placed at the origin.
     pub fn level(&mut self, depth: usize, region: &Region) -> Rc<LevelCost> {
-        let key = self.key(region);
+        let loop_dims = self.expansion.bounds.layer_type.loop_dims();
+        let mut key: ShapeKey = [0; MAX_LOOPS_PER_LEVEL];
+        for (slot, &dim) in key.iter_mut().zip(loop_dims) {
+            *slot = region.len(dim);
+        }
         if let Some(cost) = self.memo[depth].get(&key) {
             return Rc::clone(cost);
         }
-        let cost = Rc::new(self.analyse(depth, &key));
+        let mut origin = Region::whole(&self.expansion.bounds);
+        for &dim in loop_dims {
+            origin.set(dim, 0..region.len(dim));
+        }
+        let cost = Rc::new(self.analyse(depth, &origin));
         self.memo[depth].insert(key, Rc::clone(&cost));
         cost
     }
@@ -237,6 +267,7 @@ impl<'a> Analyzer<'a> {
         let mut leaving: Vec<Footprint> = Vec::new();
         let mut entering: Vec<Footprint> = Vec::new();
         let mut idle_previous: Vec<Region> = Vec::new();
+        let mut order: Vec<usize> = Vec::new();
 
         for class in classes(&geometry, layer_type) {
             let count = class.count;
@@ -279,7 +310,7 @@ impl<'a> Analyzer<'a> {
                             .map(|previous| footprint(tensor, previous)),
                     });
                 }
-                let moved = ingress(&mut unit_footprints, &mut self.boxes);
+                let moved = ingress(&unit_footprints, &mut self.boxes);
                 let sent = if multicast {
                     moved.multicast_sent
                 } else {
@@ -309,8 +340,8 @@ impl<'a> Analyzer<'a> {
                     }
                 }
             }
-            let out = egress(&mut leaving);
-            let reload = egress(&mut entering);
+            let out = egress(&leaving, &mut order);
+            let reload = egress(&entering, &mut order);
             let arrived = if implicit_reduction {
                 out.distinct_elements
             } else {
@@ -363,8 +394,8 @@ impl<'a> Analyzer<'a> {
                 cost.totals.l1_writes[2] =
                     cost.totals.l1_writes[2].saturating_add(step_macs.saturating_mul(count));
             } else {
-                for current in current_regions.clone() {
-                    let inner = self.level(depth + 1, &current);
+                for current in &current_regions {
+                    let inner = self.level(depth + 1, current);
                     compute = compute.max(inner.runtime);
                     cost.totals.add_scaled(&inner.totals, count);
                     active_pes += inner.totals.active_pe_steps / inner.steps.max(1) as f64;
@@ -447,7 +478,7 @@ impl<'a> Analyzer<'a> {
                 leaving.push(footprint(Tensor::Output, &current));
             }
         }
-        let out = egress(&mut leaving);
+        let out = egress(&leaving, &mut order);
         let arrived = if implicit_reduction {
             out.distinct_elements
         } else {

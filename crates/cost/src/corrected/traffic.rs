@@ -3,7 +3,7 @@
 //! output tiles that leave, with spatial reduction.
 
 use super::union::Boxes;
-use maestro_ir::expansion::{AxisSet, Footprint, MAX_TENSOR_AXES};
+use maestro_ir::expansion::Footprint;
 
 /// One unit's current and previous footprint of a tensor (`previous` is `None` in the first step).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -31,47 +31,26 @@ pub struct Ingress {
     pub multicast_sent: u64,
 }
 
-/// Ingress of a tensor over the active units of a step. `units` is sorted in place; `boxes` is scratch.
-pub fn ingress(units: &mut [UnitFootprints], boxes: &mut Boxes) -> Ingress {
+/// Ingress of a tensor over the active units of a step; `boxes` is scratch. Units that need the same
+/// element in one step share one multicast transfer, so the upstream buffer sends the size of the union
+/// of the units' new elements, computed exactly in closed form.
+pub fn ingress(units: &[UnitFootprints], boxes: &mut Boxes) -> Ingress {
     let delivered = units.iter().map(UnitFootprints::new_elements).sum();
-    units.sort_unstable();
-    let mut groups: Vec<UnitFootprints> = Vec::with_capacity(units.len());
-    for unit in units.iter() {
-        if groups.last() != Some(unit) {
-            groups.push(*unit);
+    let multicast_sent = match units {
+        [] => 0,
+        [only] => only.new_elements(),
+        _ => {
+            boxes.clear(units[0].current.axes().len());
+            for unit in units {
+                boxes.add_difference(&unit.current, unit.previous.as_ref());
+            }
+            boxes.union_size()
         }
-    }
-    // Plain axes come from tiles of one partition, so two footprints that differ on a plain axis are
-    // disjoint; only groups with equal plain axes (differing in sliding-window axes or in their
-    // previous tile) can share elements. Those buckets are merged exactly, in closed form.
-    groups.sort_unstable_by_key(|group| plain_key(&group.current));
-    let mut multicast_sent = 0;
-    for bucket in groups.chunk_by(|a, b| plain_key(&a.current) == plain_key(&b.current)) {
-        if let [only] = bucket {
-            multicast_sent += only.new_elements();
-            continue;
-        }
-        boxes.clear(bucket[0].current.axes().len());
-        for group in bucket {
-            boxes.add_difference(&group.current, group.previous.as_ref());
-        }
-        multicast_sent += boxes.union_size();
-    }
+    };
     Ingress {
         delivered,
         multicast_sent,
     }
-}
-
-/// The plain (non-window) axes of a footprint, which identify its partition cell.
-fn plain_key(footprint: &Footprint) -> [AxisSet; MAX_TENSOR_AXES] {
-    let mut key = [AxisSet::Interval { start: 0, end: 0 }; MAX_TENSOR_AXES];
-    for (slot, axis) in key.iter_mut().zip(footprint.axes()) {
-        if matches!(axis, AxisSet::Interval { .. }) {
-            *slot = *axis;
-        }
-    }
-    key
 }
 
 /// Output tiles leaving a set of units at once.
@@ -83,14 +62,15 @@ pub struct Egress {
     pub distinct_elements: u64,
 }
 
-/// Output tiles leaving: units holding the same output tile are spatially reduced. `tiles` is sorted
-/// in place.
-pub fn egress(tiles: &mut [Footprint]) -> Egress {
+/// Output tiles leaving: units holding the same output tile are spatially reduced. `order` is scratch.
+pub fn egress(tiles: &[Footprint], order: &mut Vec<usize>) -> Egress {
     let unit_elements = tiles.iter().map(Footprint::elements).sum();
-    tiles.sort_unstable();
+    order.clear();
+    order.extend(0..tiles.len());
+    order.sort_unstable_by(|&a, &b| tiles[a].cmp(&tiles[b]));
     let mut distinct = 0;
     let mut last: Option<&Footprint> = None;
-    for tile in tiles.iter() {
+    for tile in order.iter().map(|&index| &tiles[index]) {
         if last != Some(tile) {
             distinct += tile.elements();
             last = Some(tile);

@@ -182,6 +182,9 @@ impl Boxes {
         if axis == self.axes || factor == 0 {
             return factor;
         }
+        if let Some(partitioned) = self.partitioned(boxes, axis) {
+            return factor.saturating_mul(partitioned);
+        }
         if (axis + 1..self.axes).all(|later| self.same_on(boxes, later)) {
             let rest = (axis + 1..self.axes).fold(1u64, |product, later| {
                 product.saturating_mul(total(self.list(first, later)))
@@ -191,6 +194,36 @@ impl Boxes {
                 .saturating_mul(rest);
         }
         factor.saturating_mul(self.sweep(boxes, axis))
+    }
+
+    /// When the boxes' lists on `axis` are pairwise equal or disjoint (tiles of one partition, the
+    /// usual case for plain axes), the union splits into independent groups: each group's list length
+    /// times the measure of its boxes on the later axes. `None` when two distinct lists overlap.
+    fn partitioned(&self, boxes: &[usize], axis: usize) -> Option<u64> {
+        let mut sorted = boxes.to_vec();
+        sorted.sort_unstable_by(|&a, &b| self.list(a, axis).cmp(self.list(b, axis)));
+        let mut lists: Vec<Interval> = Vec::new();
+        let mut groups: Vec<(usize, usize)> = Vec::new();
+        let mut start = 0;
+        for end in 1..=sorted.len() {
+            if end == sorted.len() || self.list(sorted[end], axis) != self.list(sorted[start], axis)
+            {
+                groups.push((start, end));
+                lists.extend_from_slice(self.list(sorted[start], axis));
+                start = end;
+            }
+        }
+        lists.sort_unstable();
+        if lists.windows(2).any(|pair| pair[0].1 > pair[1].0) {
+            return None;
+        }
+        let mut result = 0u64;
+        for (start, end) in groups {
+            let length = total(self.list(sorted[start], axis));
+            result = result
+                .saturating_add(length.saturating_mul(self.measure(&sorted[start..end], axis + 1)));
+        }
+        Some(result)
     }
 
     /// The size of the union of the boxes' interval lists on `axis`.

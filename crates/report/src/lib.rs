@@ -8,6 +8,7 @@ pub mod json;
 pub mod summary;
 pub mod table;
 pub mod totals;
+pub mod validation;
 
 pub use c_format::{format_g, CReal};
 pub use csv::{csv_row, render_csv, write_csv, CSV_HEADER};

@@ -3,6 +3,8 @@
 //! its last tile), each class is evaluated once on a representative step and weighted by how often it
 //! occurs. Inner levels are analysed recursively and memoised by tile shape.
 
+use super::sampling::{elision_block, unit_entries, Run, UnitEntry};
+use super::traffic::Ingress;
 use super::traffic::{egress, ingress, UnitFootprints};
 use super::union::Boxes;
 use maestro_ir::expansion::{
@@ -166,6 +168,8 @@ pub struct Analyzer<'a> {
     memo: Vec<HashMap<ShapeKey, Rc<LevelCost>, BuildHasherDefault<ShapeHasher>>>,
     /// Scratch for exact multicast unions.
     boxes: Boxes,
+    /// Evaluate every unit one by one (the oracle for run elision in tests).
+    pub exhaustive: bool,
 }
 
 impl std::fmt::Debug for Analyzer<'_> {
@@ -204,6 +208,7 @@ impl<'a> Analyzer<'a> {
             double_buffered,
             memo: vec![HashMap::default(); expansion.levels.len()],
             boxes: Boxes::default(),
+            exhaustive: false,
         }
     }
 
@@ -236,6 +241,52 @@ impl<'a> Analyzer<'a> {
         cost
     }
 
+    /// Ingress when some entries stand for the middles of runs. Delivered elements scale with the
+    /// weights. The multicast union is measured over the sampled units; each elided middle adds what a
+    /// whole run has beyond its two sampled ends: a run of `m` translates with `g(k)` distinct new
+    /// elements in its first `k` units grows by `inc = g(k) − g(k − 1)` per unit once `k` exceeds the
+    /// overlap reach, so `g(m) = g(k) + (m − k)·inc` and the middle adds `g(m) − 2·g(k)`. A tensor the
+    /// mapped dimension does not index is the same for every unit of a run: nothing to add.
+    fn elided_ingress(
+        &mut self,
+        units: &[UnitFootprints],
+        weights: &[u64],
+        runs: &[(usize, Run)],
+        translated: bool,
+        sampled: &mut Vec<UnitFootprints>,
+    ) -> Ingress {
+        let delivered = units
+            .iter()
+            .zip(weights)
+            .fold(0u64, |sum, (unit, &weight)| {
+                sum.saturating_add(unit.new_elements().saturating_mul(weight))
+            });
+        sampled.clear();
+        sampled.extend(
+            units
+                .iter()
+                .zip(weights)
+                .filter(|(_, &weight)| weight == 1)
+                .map(|(unit, _)| *unit),
+        );
+        let mut multicast_sent = ingress(sampled, &mut self.boxes).multicast_sent;
+        if translated {
+            for &(first, run) in runs {
+                let block = run.block as usize;
+                let whole = ingress(&units[first..first + block], &mut self.boxes).multicast_sent;
+                let shorter =
+                    ingress(&units[first..first + block - 1], &mut self.boxes).multicast_sent;
+                let growth = whole.saturating_sub(shorter);
+                let run_union = whole.saturating_add(growth.saturating_mul(run.len - run.block));
+                multicast_sent = multicast_sent.saturating_add(run_union.saturating_sub(2 * whole));
+            }
+        }
+        Ingress {
+            delivered,
+            multicast_sent,
+        }
+    }
+
     fn analyse(&mut self, depth: usize, region: &Region) -> LevelCost {
         let expansion = self.expansion;
         let hardware = self.hardware;
@@ -261,38 +312,73 @@ impl<'a> Analyzer<'a> {
             final_outputs: footprint(Tensor::Output, region).elements(),
             ..LevelCost::default()
         };
+        // Per entry of a step: its regions now and before, how many units it stands for, and (for a
+        // stand-in) the run it elides.
+        let mut entries: Vec<UnitEntry> = Vec::new();
         let mut current_regions: Vec<Region> = Vec::new();
         let mut previous_regions: Vec<Option<Region>> = Vec::new();
+        let mut weights: Vec<u64> = Vec::new();
+        let mut runs: Vec<(usize, Run)> = Vec::new();
         let mut unit_footprints: Vec<UnitFootprints> = Vec::new();
+        let mut sampled: Vec<UnitFootprints> = Vec::new();
         let mut leaving: Vec<Footprint> = Vec::new();
         let mut entering: Vec<Footprint> = Vec::new();
-        let mut idle_previous: Vec<Region> = Vec::new();
         let mut order: Vec<usize> = Vec::new();
+        let elision = if self.exhaustive {
+            None
+        } else {
+            elision_block(&geometry, layer_type, strides)
+        };
+        let spatial_uses =
+            |tensor: Tensor| elision.is_some_and(|(dim, _)| tensor_uses(layer_type, tensor, dim));
 
         for class in classes(&geometry, layer_type) {
             let count = class.count;
             cost.steps += count;
-            let active = geometry.active_units(&class.current);
-            let previously_active = class
-                .previous
-                .as_ref()
-                .map_or(0, |previous| geometry.active_units(previous));
+            unit_entries(
+                &geometry,
+                &class.current,
+                class.previous.as_ref(),
+                elision.map(|(_, block)| block),
+                &mut entries,
+            );
             current_regions.clear();
             previous_regions.clear();
-            for unit in 0..active.max(previously_active) {
+            weights.clear();
+            runs.clear();
+            leaving.clear();
+            entering.clear();
+            // Output tiles leaving units that are idle from this step on (they still send their last
+            // output tile up), with their weights.
+            let mut idle_leaving_extra = (0u64, 0u64);
+            for entry in &entries {
                 let previous = class
                     .previous
                     .as_ref()
-                    .and_then(|previous| geometry.unit_region(previous, unit));
-                match geometry.unit_region(&class.current, unit) {
+                    .and_then(|previous| geometry.unit_region(previous, entry.unit));
+                match geometry.unit_region(&class.current, entry.unit) {
                     Some(current) => {
+                        if let Some(run) = entry.run {
+                            // Entries of a run's sampled block precede it and are all active.
+                            let first = current_regions.len() - run.block as usize;
+                            runs.push((first, run));
+                        }
                         current_regions.push(current);
                         previous_regions.push(previous);
+                        weights.push(entry.weight);
                     }
-                    // A unit idle from this step on still sends its last output tile up.
                     None => {
                         if let Some(previous) = previous {
-                            idle_previous.push(previous);
+                            let tile = footprint(Tensor::Output, &previous);
+                            if entry.run.is_some() {
+                                let elements = tile.elements().saturating_mul(entry.weight);
+                                idle_leaving_extra.0 += elements;
+                                if spatial_uses(Tensor::Output) {
+                                    idle_leaving_extra.1 += elements;
+                                }
+                            } else {
+                                leaving.push(tile);
+                            }
                         }
                     }
                 }
@@ -310,7 +396,17 @@ impl<'a> Analyzer<'a> {
                             .map(|previous| footprint(tensor, previous)),
                     });
                 }
-                let moved = ingress(&unit_footprints, &mut self.boxes);
+                let moved = if runs.is_empty() {
+                    ingress(&unit_footprints, &mut self.boxes)
+                } else {
+                    self.elided_ingress(
+                        &unit_footprints,
+                        &weights,
+                        &runs,
+                        spatial_uses(tensor),
+                        &mut sampled,
+                    )
+                };
                 let sent = if multicast {
                     moved.multicast_sent
                 } else {
@@ -323,25 +419,42 @@ impl<'a> Analyzer<'a> {
             }
 
             // Output tiles: the previous tile leaves when the unit's output tile changes; a revisited
-            // tile is read back (partial-sum reload).
-            leaving.clear();
-            entering.clear();
-            for previous in idle_previous.drain(..) {
-                leaving.push(footprint(Tensor::Output, &previous));
-            }
-            for (current, previous) in current_regions.iter().zip(&previous_regions) {
+            // tile is read back (partial-sum reload). A stand-in's tiles are translates of a sampled
+            // unit's: distinct from every other tile when the mapped dimension indexes the output,
+            // equal to the sampled unit's otherwise.
+            let mut leaving_extra = idle_leaving_extra;
+            let mut entering_extra = (0u64, 0u64);
+            for ((current, previous), &weight) in
+                current_regions.iter().zip(&previous_regions).zip(&weights)
+            {
                 let Some(previous) = previous else { continue };
                 let now = footprint(Tensor::Output, current);
                 let before = footprint(Tensor::Output, previous);
                 if now != before {
-                    leaving.push(before);
-                    if class.revisit {
-                        entering.push(now);
+                    if weight == 1 {
+                        leaving.push(before);
+                        if class.revisit {
+                            entering.push(now);
+                        }
+                    } else {
+                        let distinct = spatial_uses(Tensor::Output);
+                        let elements = before.elements().saturating_mul(weight);
+                        leaving_extra.0 += elements;
+                        leaving_extra.1 += if distinct { elements } else { 0 };
+                        if class.revisit {
+                            let elements = now.elements().saturating_mul(weight);
+                            entering_extra.0 += elements;
+                            entering_extra.1 += if distinct { elements } else { 0 };
+                        }
                     }
                 }
             }
-            let out = egress(&leaving, &mut order);
-            let reload = egress(&entering, &mut order);
+            let mut out = egress(&leaving, &mut order);
+            out.unit_elements += leaving_extra.0;
+            out.distinct_elements += leaving_extra.1;
+            let mut reload = egress(&entering, &mut order);
+            reload.unit_elements += entering_extra.0;
+            reload.distinct_elements += entering_extra.1;
             let arrived = if implicit_reduction {
                 out.distinct_elements
             } else {
@@ -376,13 +489,15 @@ impl<'a> Analyzer<'a> {
             let mut step_macs = 0u64;
             let mut active_pes = 0f64;
             if innermost {
-                for current in &current_regions {
+                let mut active_units = 0u64;
+                for (current, &weight) in current_regions.iter().zip(&weights) {
                     let macs = current.volume(layer_type);
-                    step_macs += macs;
+                    step_macs += macs * weight;
+                    active_units += weight;
                     compute = compute.max(macs.div_ceil(hardware.simd_lanes.max(1)));
                 }
                 compute = compute.saturating_add(hardware.mac_pipeline_latency);
-                active_pes = current_regions.len() as f64;
+                active_pes = active_units as f64;
                 cost.totals.macs = cost
                     .totals
                     .macs
@@ -394,11 +509,17 @@ impl<'a> Analyzer<'a> {
                 cost.totals.l1_writes[2] =
                     cost.totals.l1_writes[2].saturating_add(step_macs.saturating_mul(count));
             } else {
-                for current in &current_regions {
+                for (current, &weight) in current_regions.iter().zip(&weights) {
                     let inner = self.level(depth + 1, current);
                     compute = compute.max(inner.runtime);
-                    cost.totals.add_scaled(&inner.totals, count);
-                    active_pes += inner.totals.active_pe_steps / inner.steps.max(1) as f64;
+                    let times = count.saturating_mul(weight);
+                    cost.totals.add_scaled(&inner.totals, times);
+                    // Added unit by unit, in unit order, so the floating-point sum does not depend
+                    // on which units were sampled.
+                    let utilisation = inner.totals.active_pe_steps / inner.steps.max(1) as f64;
+                    for _ in 0..weight {
+                        active_pes += utilisation;
+                    }
                     // The sub-cluster's buffer is the inner level's upstream buffer.
                     let reads: u64 =
                         inner.upstream_reads.iter().sum::<u64>() + inner.sent[0] + inner.sent[1];
@@ -406,11 +527,11 @@ impl<'a> Analyzer<'a> {
                     cost.totals.cluster_reads = cost
                         .totals
                         .cluster_reads
-                        .saturating_add(reads.saturating_mul(count));
+                        .saturating_add(reads.saturating_mul(times));
                     cost.totals.cluster_writes = cost
                         .totals
                         .cluster_writes
-                        .saturating_add(writes.saturating_mul(count));
+                        .saturating_add(writes.saturating_mul(times));
                 }
             }
             cost.totals.active_pe_steps += active_pes * count as f64;

@@ -8,6 +8,7 @@ mod golden;
 mod hardware;
 mod level;
 mod row;
+mod sampling;
 #[cfg(test)]
 mod tests;
 mod traffic;
@@ -155,6 +156,17 @@ pub fn analyze_layer(
     layer: &Layer,
     hardware: &Accelerator,
 ) -> Result<LayerCost, String> {
+    analyze_layer_with(network, layer, hardware, false)
+}
+
+/// [`analyze_layer`], optionally evaluating every unit of every step one by one instead of eliding the
+/// middles of runs of translated units (the two must agree exactly; the tests compare them).
+fn analyze_layer_with(
+    network: &str,
+    layer: &Layer,
+    hardware: &Accelerator,
+    exhaustive: bool,
+) -> Result<LayerCost, String> {
     check_hardware(hardware)?;
     let expansion = Expansion::new(layer, hardware.num_pes).map_err(|error| error.to_string())?;
     let bounds = expansion.bounds;
@@ -191,6 +203,7 @@ pub fn analyze_layer(
         ));
     }
     let mut analyzer = Analyzer::new(&expansion, hardware, double_buffered);
+    analyzer.exhaustive = exhaustive;
     let top = analyzer.level(0, &expansion.whole());
     let macs = top.totals.macs;
     if macs != bounds.macs() || macs == 0 {

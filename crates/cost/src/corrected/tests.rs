@@ -1,6 +1,6 @@
 //! The spec's worked examples re-derived by hand under the corrected semantics, and property tests.
 
-use super::analyze_layer;
+use super::{analyze_layer, analyze_layer_with};
 use crate::LayerCost;
 use maestro_ir::{
     Accelerator, ClusterDirective, ClusterKind, Dim, Dim::*, Directive, Layer, LayerType,
@@ -297,5 +297,74 @@ proptest! {
         let on = l2(run(&layer, &with));
         let off = l2(run(&layer, &without));
         prop_assert!(off >= on);
+    }
+}
+
+/// Layers with one spatial map over many units (long runs of translated units, partial edge tiles,
+/// several folds, sliding windows and strides), on up to 96 PEs.
+fn many_unit_case() -> impl Strategy<Value = (Layer, Accelerator)> {
+    let spatial = prop::sample::select(vec![K, C, Y, X, R, S]);
+    (
+        spatial,
+        (1u64..40, 1u64..12, 1u64..5, 1u64..4),
+        (1u64..4, 1u64..3, 1u64..3),
+        (1u64..97, prop::bool::ANY, prop::bool::ANY, 0usize..4),
+    )
+        .prop_map(
+            |(
+                spatial,
+                (k, c, window, stride),
+                (tile, temporal_tile, out_extra),
+                (pes, multicast, reduction, order),
+            )| {
+                let out = 6 + out_extra * 7;
+                let input = (out - 1) * stride + window;
+                let dims = [
+                    (K, k),
+                    (C, c),
+                    (R, window),
+                    (S, window),
+                    (Y, input),
+                    (X, input),
+                ];
+                let size_of =
+                    |dim: Dim| dims.iter().find(|(d, _)| *d == dim).map_or(1, |(_, v)| *v);
+                let spatial_tile = match spatial {
+                    Y | X => window + tile - 1,
+                    _ => tile,
+                };
+                let mut directives: Vec<Directive> = [K, C, Y, X, R, S]
+                    .into_iter()
+                    .filter(|&dim| dim != spatial)
+                    .map(|dim| match dim {
+                        Y | X => t(window + temporal_tile - 1, temporal_tile, dim),
+                        R | S => t(window, window, dim),
+                        _ => t(
+                            temporal_tile.min(size_of(dim)),
+                            temporal_tile.min(size_of(dim)),
+                            dim,
+                        ),
+                    })
+                    .collect();
+                // The spatial map (and with it the fold loop) sits at any of the first four positions.
+                directives.insert(order, s(spatial_tile, tile, spatial));
+                let mut layer = conv(&dims, stride, directives);
+                layer.name = "M".into();
+                let mut hardware = hardware(pes);
+                hardware.distribution_noc.multicast = multicast;
+                hardware.collection_noc.implicit_reduction = reduction;
+                (layer, hardware)
+            },
+        )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn eliding_runs_of_translated_units_changes_nothing((layer, hardware) in many_unit_case()) {
+        let fast = analyze_layer_with("N", &layer, &hardware, false);
+        let exhaustive = analyze_layer_with("N", &layer, &hardware, true);
+        prop_assert_eq!(fast, exhaustive);
     }
 }

@@ -1,109 +1,31 @@
-//! The timing engine: plays one step's plan against the state of PEs and links. Time is integer cycles;
-//! transfers of a step are issued in ready-time order through the (cycle, sequence) event queue, so ties
-//! are served FIFO; a transfer occupies every link of its route for `ceil(n / bandwidth)` cycles once all
-//! of them are free, and arrives `hops × hop_latency` cycles after its occupancy ends.
+//! The timing engine: plays one step's plan against the state of PEs and links.
+//!
+//! Time is integer cycles. A link of bandwidth `B` moves `B` elements per cycle and serves transfers
+//! in the order they become ready (ties: plan order); its state is the next free *element slot*
+//! (`cycle × B` plus the elements already sent in that cycle), so a transfer that ends mid-cycle leaves
+//! the rest of the cycle to the next one. A transfer of `n` elements on a route starts on each link at
+//! `max(ready, link free)`, arrives when its last link has carried it plus `hops × hop_latency`; a lone
+//! transfer therefore takes `ceil(n / B) + hops × hop_latency` cycles, as the contract says.
+//!
+//! Every operation is a max of state values plus constants, so shifting every state value the plan
+//! reads or writes by `Δ` cycles (`Δ·B` slots on a link) shifts every result by `Δ`. The engine logs the
+//! first read or write of each state component inside each open *window* (one per loop of the global
+//! schedule) with its value; the executor uses the log to see whether a window moved all of them by the
+//! same `Δ`, and to move them again in closed form.
 
-use crate::geometry::TensorBox;
+use crate::counters::Counters;
 use crate::noc::{LinkSpec, NocTopology, L2_READ_PORT, L2_WRITE_PORT, OFFCHIP_LINK};
-use crate::queue::EventQueue;
-use crate::report::{PerTensor, StallBreakdown, TensorTraffic};
+use crate::plan::Plan;
 use crate::trace::{TraceEvent, TraceSink};
-use hdrhistogram::Histogram;
-use maestro_ir::{Cycles, LinkId, Tensor};
-
-/// A PE's compute in a step.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PlannedCompute {
-    pub pe: u32,
-    pub cycles: u64,
-    pub macs: u64,
-    /// The output tile is new to this PE in this step (the output buffer must be free).
-    pub new_output: bool,
-}
-
-/// A transfer from L2 to one or more PEs (one multicast, or one unicast copy).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PlannedTransfer {
-    pub tensor: Tensor,
-    pub elements: u64,
-    pub destinations: Vec<u32>,
-}
-
-/// An output tile leaving PEs for L2 at the end of a step.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PlannedEgress {
-    pub elements: u64,
-    pub sources: Vec<u32>,
-    pub final_output: bool,
-    /// Whether the collection network adds the sources' partial sums (one transfer) or each travels.
-    pub reduced_in_network: bool,
-    pub output_box: TensorBox,
-}
-
-/// Everything one step does, independent of time.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct StepPlan {
-    pub computes: Vec<PlannedCompute>,
-    pub transfers: Vec<PlannedTransfer>,
-    pub egress: Vec<PlannedEgress>,
-    /// Elements loaded from off-chip memory into L2 before this step's transfers may start.
-    pub offchip_reads: [u64; 3],
-    pub peak_l1: u64,
-}
-
-impl StepPlan {
-    /// State components this plan writes (see `Engine::state`).
-    pub fn touched(&self, engine: &Engine) -> Vec<usize> {
-        let mut touched = Vec::new();
-        for compute in &self.computes {
-            touched.extend([Engine::slot(compute.pe, CE1), Engine::slot(compute.pe, CE2)]);
-        }
-        let mut route = Vec::new();
-        for transfer in &self.transfers {
-            route.clear();
-            route.push(L2_READ_PORT);
-            engine
-                .topology
-                .distribution_route(&transfer.destinations, &mut route);
-            touched.extend(route.iter().map(|&l| engine.link_slot(l)));
-        }
-        for egress in &self.egress {
-            for &pe in &egress.sources {
-                touched.extend([Engine::slot(pe, EG1), Engine::slot(pe, EG2)]);
-                route.clear();
-                route.push(L2_WRITE_PORT);
-                engine.topology.collection_route(&[pe], &mut route);
-                engine
-                    .topology
-                    .collection_route(&egress.sources, &mut route);
-                touched.extend(route.iter().map(|&l| engine.link_slot(l)));
-            }
-        }
-        if self.offchip_reads.iter().any(|&n| n > 0) {
-            touched.extend([engine.link_slot(OFFCHIP_LINK), engine.floor_slot()]);
-        }
-        touched.sort_unstable();
-        touched.dedup();
-        touched
-    }
-}
+use maestro_ir::{LinkId, Tensor};
 
 const CE1: usize = 0;
 const CE2: usize = 1;
 const EG1: usize = 2;
 const EG2: usize = 3;
 const PE_SLOTS: usize = 4;
-
-/// Counters that a step adds; kept apart so identical steps can be added `k` times at once.
-#[derive(Clone, Debug, Default)]
-pub struct StepCounters {
-    pub tensors: PerTensor,
-    pub stalls: StallBreakdown,
-    pub macs: u64,
-    pub link_busy: Vec<(usize, u64)>,
-    /// (kind 0 = distribution, 1 = collection, 2 = off-chip, latency).
-    pub latencies: Vec<(u8, u64)>,
-}
+/// Floor, compute front, and the two working-set release times.
+const GLOBAL_SLOTS: usize = 4;
 
 /// Hardware parameters the engine needs.
 #[derive(Clone, Copy, Debug)]
@@ -114,89 +36,84 @@ pub struct Timing {
     pub double_buffered: bool,
 }
 
-/// State of every PE and link, and the accumulated statistics.
+/// The first values of the state components touched since a window opened.
+#[derive(Debug, Default)]
+struct Window {
+    epoch: u64,
+    log: Vec<(u32, u64)>,
+}
+
+/// State of every PE and link.
 #[derive(Debug)]
 pub struct Engine {
     pub links: Vec<LinkSpec>,
-    pub topology: Box<dyn NocTopology>,
-    pub timing: Timing,
-    /// Per PE: [compute end of the last step, of the step before, egress done of the last output tile,
-    /// of the one before]; then every link's next free cycle; then the off-chip floor.
-    pub state: Vec<u64>,
+    distribution: Box<dyn NocTopology>,
+    collection: Box<dyn NocTopology>,
+    timing: Timing,
     pes: usize,
-    pub link_busy: Vec<u64>,
-    pub histograms: [Histogram<u64>; 3],
-    pub tensors: PerTensor,
-    pub stalls: StallBreakdown,
-    pub macs: u64,
-    queue: EventQueue<usize>,
+    /// Per PE: [compute end of the last step, of the step before, egress done of the last output tile,
+    /// of the one before] in cycles; then every link's next free slot; then the off-chip floor (when
+    /// the last working set reached L2), the compute front (the latest compute end so far) and the
+    /// times the last two working sets were released (see `execute`).
+    state: Vec<u64>,
+    /// Slots per cycle of each component (a link's bandwidth; 1 for the others).
+    scale: Vec<u64>,
+    last_touch: Vec<u64>,
+    epoch: u64,
+    windows: Vec<Window>,
+    horizon: u64,
+    overflowed: bool,
     arrivals: Vec<u64>,
     offchip_bound: Vec<bool>,
     route: Vec<LinkId>,
+    order: Vec<(u64, u32)>,
+    egress_items: Vec<(u32, Option<u32>)>,
 }
 
-fn traffic(tensors: &mut PerTensor, tensor: Tensor) -> &mut TensorTraffic {
+fn traffic(counters: &mut Counters, tensor: Tensor) -> &mut crate::report::TensorTraffic {
     match tensor {
-        Tensor::Input => &mut tensors.input,
-        Tensor::Weight => &mut tensors.weight,
-        Tensor::Output => &mut tensors.output,
+        Tensor::Input => &mut counters.tensors.input,
+        Tensor::Weight => &mut counters.tensors.weight,
+        Tensor::Output => &mut counters.tensors.output,
     }
-}
-
-fn add_traffic(total: &mut TensorTraffic, step: &TensorTraffic, times: u64) {
-    let pairs = [
-        (&mut total.l2_reads, step.l2_reads),
-        (&mut total.l2_writes, step.l2_writes),
-        (&mut total.l1_reads, step.l1_reads),
-        (&mut total.l1_writes, step.l1_writes),
-        (&mut total.noc_elements_sent, step.noc_elements_sent),
-        (
-            &mut total.noc_elements_delivered,
-            step.noc_elements_delivered,
-        ),
-        (&mut total.reductions, step.reductions),
-        (&mut total.offchip_reads, step.offchip_reads),
-        (&mut total.offchip_writes, step.offchip_writes),
-        (&mut total.partial_sum_writes, step.partial_sum_writes),
-        (&mut total.partial_sum_reloads, step.partial_sum_reloads),
-        (&mut total.final_writes, step.final_writes),
-    ];
-    for (slot, value) in pairs {
-        *slot = slot.saturating_add(value.saturating_mul(times));
-    }
-}
-
-fn new_histogram() -> Histogram<u64> {
-    Histogram::new(3).unwrap_or_else(|_| unreachable!("3 significant figures is a valid precision"))
 }
 
 impl Engine {
     pub fn new(
         pes: usize,
         links: Vec<LinkSpec>,
-        topology: Box<dyn NocTopology>,
+        distribution: Box<dyn NocTopology>,
+        collection: Box<dyn NocTopology>,
         timing: Timing,
+        windows: usize,
     ) -> Engine {
-        let link_count = links.len();
+        let components = pes * PE_SLOTS + links.len() + GLOBAL_SLOTS;
+        let mut scale = vec![1u64; components];
+        for (slot, link) in scale[pes * PE_SLOTS..].iter_mut().zip(&links) {
+            *slot = link.bandwidth.max(1);
+        }
         Engine {
-            state: vec![0; pes * PE_SLOTS + link_count + 1],
-            link_busy: vec![0; link_count],
+            state: vec![0; components],
+            scale,
+            last_touch: vec![0; components],
+            epoch: 0,
+            windows: (0..windows).map(|_| Window::default()).collect(),
+            horizon: 0,
+            overflowed: false,
             links,
-            topology,
+            distribution,
+            collection,
             timing,
             pes,
-            histograms: [new_histogram(), new_histogram(), new_histogram()],
-            tensors: PerTensor::default(),
-            stalls: StallBreakdown::default(),
-            macs: 0,
-            queue: EventQueue::new(),
             arrivals: vec![0; pes],
             offchip_bound: vec![false; pes],
             route: Vec::new(),
+            order: Vec::new(),
+            egress_items: Vec::new(),
         }
     }
 
-    fn slot(pe: u32, which: usize) -> usize {
+    fn pe_slot(pe: u32, which: usize) -> usize {
         pe as usize * PE_SLOTS + which
     }
 
@@ -205,76 +122,175 @@ impl Engine {
     }
 
     fn floor_slot(&self) -> usize {
-        self.state.len() - 1
+        self.state.len() - GLOBAL_SLOTS
+    }
+
+    fn front_slot(&self) -> usize {
+        self.state.len() - 3
+    }
+
+    fn released_slot(&self, which: usize) -> usize {
+        self.state.len() - 2 + which
+    }
+
+    /// Logs component `c` in every open window that has not seen it yet.
+    fn touch(&mut self, c: usize) {
+        let last = self.last_touch[c];
+        let Some(innermost) = self.windows.last() else {
+            return;
+        };
+        if last >= innermost.epoch {
+            return;
+        }
+        let value = self.state[c];
+        // Window epochs grow from the outermost to the innermost window.
+        for window in self.windows.iter_mut().rev() {
+            if window.epoch > last {
+                window.log.push((c as u32, value));
+            } else {
+                break;
+            }
+        }
+        self.last_touch[c] = self.epoch;
+    }
+
+    fn get(&mut self, c: usize) -> u64 {
+        self.touch(c);
+        self.state[c]
+    }
+
+    fn set(&mut self, c: usize, value: u64) {
+        self.touch(c);
+        self.state[c] = value;
+        self.horizon = self.horizon.max(value.div_ceil(self.scale[c]));
     }
 
     /// The latest time anything finished so far.
     pub fn horizon(&self) -> u64 {
-        self.state.iter().copied().max().unwrap_or(0)
+        self.horizon
     }
 
-    /// Occupies the links in `self.route` for `elements`; returns (start, end of occupancy).
-    fn occupy(&mut self, ready: u64, elements: u64, counters: &mut StepCounters) -> (u64, u64) {
-        let mut start = ready;
-        for &link in &self.route {
-            start = start.max(self.state[self.pes * PE_SLOTS + link.index()]);
-        }
-        let mut end = start;
-        for &link in &self.route {
-            let duration = elements.div_ceil(self.links[link.index()].bandwidth.max(1));
-            let slot = self.pes * PE_SLOTS + link.index();
-            self.state[slot] = start.saturating_add(duration);
-            counters.link_busy.push((link.index(), duration));
-            end = end.max(start.saturating_add(duration));
-        }
-        (start, end)
+    /// Whether some time left the `u64` range.
+    pub fn overflowed(&self) -> bool {
+        self.overflowed
     }
 
-    /// A whole-tensor off-chip transfer outside the step loop (the prologue load or epilogue store).
-    pub fn offchip_bulk(
-        &mut self,
-        ready: u64,
-        elements: u64,
-        write: bool,
-        counters: &mut StepCounters,
-    ) -> u64 {
+    /// Opens window `index` afresh (windows must be opened outermost first).
+    pub fn open_window(&mut self, index: usize) {
+        self.epoch += 1;
+        let window = &mut self.windows[index];
+        window.epoch = self.epoch;
+        window.log.clear();
+    }
+
+    /// If every component window `index` touched moved by the same number of cycles since it was
+    /// logged, that number.
+    pub fn uniform_shift(&self, index: usize) -> Option<u64> {
+        let mut shift = None;
+        for &(c, old) in &self.windows[index].log {
+            let c = c as usize;
+            let moved = self.state[c].checked_sub(old)?;
+            let scale = self.scale[c];
+            if moved % scale != 0 {
+                return None;
+            }
+            let cycles = moved / scale;
+            match shift {
+                None => shift = Some(cycles),
+                Some(s) if s == cycles => {}
+                Some(_) => return None,
+            }
+        }
+        Some(shift.unwrap_or(0))
+    }
+
+    /// Moves every component window `index` touched `cycles` later. Returns `false` on overflow.
+    pub fn shift_window(&mut self, index: usize, cycles: u64) -> bool {
+        for position in 0..self.windows[index].log.len() {
+            let c = self.windows[index].log[position].0 as usize;
+            let Some(value) = cycles
+                .checked_mul(self.scale[c])
+                .and_then(|by| self.state[c].checked_add(by))
+            else {
+                self.overflowed = true;
+                return false;
+            };
+            self.state[c] = value;
+            self.horizon = self.horizon.max(value.div_ceil(self.scale[c]));
+        }
+        true
+    }
+
+    /// Occupies the links in `self.route` with `elements`; returns the cycle the last one is done.
+    fn occupy(&mut self, ready: u64, elements: u64, counters: &mut Counters) -> u64 {
+        let mut end = ready;
+        for index in 0..self.route.len() {
+            let link = self.route[index];
+            let c = self.link_slot(link);
+            let bandwidth = self.scale[c];
+            let free = self.get(c);
+            let Some(start) = ready.checked_mul(bandwidth).map(|slot| slot.max(free)) else {
+                self.overflowed = true;
+                return u64::MAX;
+            };
+            let done = start.saturating_add(elements);
+            self.set(c, done);
+            counters.link_busy.push((link.0, elements));
+            end = end.max(done.div_ceil(bandwidth));
+        }
+        end
+    }
+
+    /// A whole-tensor off-chip transfer outside the step loop (the epilogue store).
+    pub fn offchip_bulk(&mut self, ready: u64, elements: u64, counters: &mut Counters) -> u64 {
         if elements == 0 {
             return ready;
         }
         self.route.clear();
         self.route.push(OFFCHIP_LINK);
-        let (_, end) = self.occupy(ready, elements, counters);
+        let end = self.occupy(ready, elements, counters);
         let arrival = end.saturating_add(self.timing.offchip_latency);
-        counters.latencies.push((2, arrival - ready));
-        let _ = write;
+        counters.latencies.push((2, arrival - ready, 1));
         arrival
     }
 
-    /// Plays `plan` as step `step`; returns the counters the step added.
+    /// Plays `plan` as step `step`, adding what it did to `counters`.
     pub fn execute(
         &mut self,
         step: u64,
-        plan: &StepPlan,
+        plan: &Plan,
         mut trace: Option<&mut (dyn TraceSink + '_)>,
-    ) -> std::io::Result<StepCounters> {
-        let mut counters = StepCounters::default();
+        counters: &mut Counters,
+    ) -> std::io::Result<()> {
         if let Some(sink) = trace.as_deref_mut() {
             sink.record(&TraceEvent::Step { step })?;
         }
-        // Off-chip: the step's new working set streams into L2 after the previous one arrived.
+        // Off-chip: the step's new working set streams into L2 after the previous one arrived, into
+        // the half of L2 that the working set before the previous one occupied: L2 double-buffers
+        // working sets, so loads run at most one working set ahead of the computation.
         let offchip_elements: u64 = plan.offchip_reads.iter().sum();
         let mut offchip_arrival = 0;
         if offchip_elements > 0 {
             let floor_slot = self.floor_slot();
-            let ready = self.state[floor_slot];
+            let (front_slot, newer, older) = (
+                self.front_slot(),
+                self.released_slot(0),
+                self.released_slot(1),
+            );
+            let released = self.get(older);
+            let ready = self.get(floor_slot).max(released);
+            let previous_release = self.get(newer);
+            self.set(older, previous_release);
+            let front = self.get(front_slot);
+            self.set(newer, front);
             self.route.clear();
             self.route.push(OFFCHIP_LINK);
-            let (start, end) = self.occupy(ready, offchip_elements, &mut counters);
+            let end = self.occupy(ready, offchip_elements, counters);
             offchip_arrival = end.saturating_add(self.timing.offchip_latency);
-            self.state[floor_slot] = offchip_arrival;
-            counters.latencies.push((2, offchip_arrival - ready));
+            self.set(floor_slot, offchip_arrival);
+            counters.latencies.push((2, offchip_arrival - ready, 1));
             for (tensor, &elements) in Tensor::ALL.iter().zip(&plan.offchip_reads) {
-                let t = traffic(&mut counters.tensors, *tensor);
+                let t = traffic(counters, *tensor);
                 t.offchip_reads += elements;
                 t.l2_writes += elements;
             }
@@ -283,7 +299,7 @@ impl Engine {
                     step,
                     elements: offchip_elements,
                     write: false,
-                    start,
+                    start: ready,
                     arrival: offchip_arrival,
                 })?;
             }
@@ -294,39 +310,40 @@ impl Engine {
             self.arrivals[compute.pe as usize] = 0;
             self.offchip_bound[compute.pe as usize] = false;
         }
+        let buffer_slot = if self.timing.double_buffered {
+            CE2
+        } else {
+            CE1
+        };
+        self.order.clear();
         for (index, transfer) in plan.transfers.iter().enumerate() {
             let mut ready = offchip_arrival;
-            for &pe in &transfer.destinations {
-                let slot = if self.timing.double_buffered {
-                    CE2
-                } else {
-                    CE1
-                };
-                ready = ready.max(self.state[Self::slot(pe, slot)]);
+            for &pe in plan.destinations(transfer) {
+                ready = ready.max(self.get(Self::pe_slot(pe, buffer_slot)));
             }
-            self.queue.push(Cycles(ready), index);
+            self.order.push((ready, index as u32));
         }
-        while let Some((Cycles(ready), index)) = self.queue.pop() {
-            let transfer = &plan.transfers[index];
+        self.order.sort_unstable();
+        for position in 0..self.order.len() {
+            let (ready, index) = self.order[position];
+            let transfer = &plan.transfers[index as usize];
+            let destinations = plan.destinations(transfer);
             self.route.clear();
             self.route.push(L2_READ_PORT);
-            let hops = self
-                .topology
-                .distribution_route(&transfer.destinations, &mut self.route);
-            let (start, end) = self.occupy(ready, transfer.elements, &mut counters);
+            let hops = self.distribution.route(destinations, &mut self.route);
+            let end = self.occupy(ready, transfer.elements, counters);
             let arrival =
                 end.saturating_add(hops.saturating_mul(self.timing.distribution_hop_latency));
-            counters.latencies.push((0, arrival - ready));
-            let by_offchip = offchip_elements > 0;
-            for &pe in &transfer.destinations {
+            counters.latencies.push((0, arrival - ready, 1));
+            for &pe in destinations {
                 let slot = &mut self.arrivals[pe as usize];
                 if arrival > *slot {
                     *slot = arrival;
-                    self.offchip_bound[pe as usize] = by_offchip;
+                    self.offchip_bound[pe as usize] = offchip_elements > 0;
                 }
             }
-            let receivers = transfer.destinations.len() as u64;
-            let t = traffic(&mut counters.tensors, transfer.tensor);
+            let receivers = destinations.len() as u64;
+            let t = traffic(counters, transfer.tensor);
             t.l2_reads += transfer.elements;
             t.noc_elements_sent += transfer.elements;
             t.noc_elements_delivered += transfer.elements * receivers;
@@ -339,25 +356,26 @@ impl Engine {
                     step,
                     tensor: transfer.tensor,
                     elements: transfer.elements,
-                    destinations: &transfer.destinations,
-                    start,
+                    destinations,
+                    start: ready,
                     arrival,
                 })?;
             }
         }
 
         // Compute: operands present, previous step done, output buffer free if the tile is new.
+        let egress_slot = if self.timing.double_buffered {
+            EG2
+        } else {
+            EG1
+        };
+        let mut macs = 0u64;
         for compute in &plan.computes {
             let pe = compute.pe;
-            let previous_end = self.state[Self::slot(pe, CE1)];
+            let previous_end = self.get(Self::pe_slot(pe, CE1));
             let arrival = self.arrivals[pe as usize];
-            let egress_slot = if self.timing.double_buffered {
-                EG2
-            } else {
-                EG1
-            };
             let output_free = if compute.new_output {
-                self.state[Self::slot(pe, egress_slot)]
+                self.get(Self::pe_slot(pe, egress_slot))
             } else {
                 0
             };
@@ -380,9 +398,14 @@ impl Engine {
             }
             let end = start.saturating_add(compute.cycles);
             counters.stalls.computing += compute.cycles;
-            counters.macs += compute.macs;
-            self.state[Self::slot(pe, CE2)] = previous_end;
-            self.state[Self::slot(pe, CE1)] = end;
+            macs += compute.macs;
+            self.set(Self::pe_slot(pe, CE2), previous_end);
+            self.set(Self::pe_slot(pe, CE1), end);
+            let front_slot = self.front_slot();
+            let front = self.get(front_slot);
+            if end > front {
+                self.set(front_slot, end);
+            }
             if let Some(sink) = trace.as_deref_mut() {
                 sink.record(&TraceEvent::Compute {
                     step,
@@ -393,61 +416,62 @@ impl Engine {
                 })?;
             }
         }
-        for tensor in [Tensor::Input, Tensor::Weight] {
-            traffic(&mut counters.tensors, tensor).l1_reads += counters.macs;
-        }
-        counters.tensors.output.l1_reads += counters.macs;
-        counters.tensors.output.l1_writes += counters.macs;
+        counters.macs += macs;
+        counters.tensors.input.l1_reads += macs;
+        counters.tensors.weight.l1_reads += macs;
+        counters.tensors.output.l1_reads += macs;
+        counters.tensors.output.l1_writes += macs;
 
         // Egress: an output tile leaves when its producers have finished.
-        let mut egress_items: Vec<(usize, Option<u32>)> = Vec::new();
+        self.order.clear();
+        self.egress_items.clear();
         for (index, egress) in plan.egress.iter().enumerate() {
+            let sources = plan.sources(egress);
             if egress.reduced_in_network {
-                let ready = egress
-                    .sources
-                    .iter()
-                    .map(|&pe| self.state[Self::slot(pe, CE1)])
-                    .max()
-                    .unwrap_or(0);
-                egress_items.push((index, None));
-                self.queue.push(Cycles(ready), egress_items.len() - 1);
+                let mut ready = 0;
+                for &pe in sources {
+                    ready = ready.max(self.get(Self::pe_slot(pe, CE1)));
+                }
+                self.order.push((ready, self.egress_items.len() as u32));
+                self.egress_items.push((index as u32, None));
             } else {
-                for &pe in &egress.sources {
-                    egress_items.push((index, Some(pe)));
-                    self.queue.push(
-                        Cycles(self.state[Self::slot(pe, CE1)]),
-                        egress_items.len() - 1,
-                    );
+                for &pe in sources {
+                    let ready = self.get(Self::pe_slot(pe, CE1));
+                    self.order.push((ready, self.egress_items.len() as u32));
+                    self.egress_items.push((index as u32, Some(pe)));
                 }
             }
         }
-        while let Some((Cycles(ready), item)) = self.queue.pop() {
-            let (index, single) = egress_items[item];
-            let egress = &plan.egress[index];
+        self.order.sort_unstable();
+        for position in 0..self.order.len() {
+            let (ready, item) = self.order[position];
+            let (index, single) = self.egress_items[item as usize];
+            let egress = &plan.egress[index as usize];
             let single_source = single.map(|pe| [pe]);
             let sources: &[u32] = match &single_source {
                 Some(one) => one,
-                None => &egress.sources,
+                None => plan.sources(egress),
             };
             self.route.clear();
             self.route.push(L2_WRITE_PORT);
-            let hops = self.topology.collection_route(sources, &mut self.route);
-            let (start, end) = self.occupy(ready, egress.elements, &mut counters);
+            let hops = self.collection.route(sources, &mut self.route);
+            let end = self.occupy(ready, egress.elements, counters);
             let arrival =
                 end.saturating_add(hops.saturating_mul(self.timing.collection_hop_latency));
-            counters.latencies.push((1, arrival - ready));
+            counters.latencies.push((1, arrival - ready, 1));
             for &pe in sources {
-                let previous = self.state[Self::slot(pe, EG1)];
-                self.state[Self::slot(pe, EG2)] = previous;
-                self.state[Self::slot(pe, EG1)] = arrival;
+                let previous = self.get(Self::pe_slot(pe, EG1));
+                self.set(Self::pe_slot(pe, EG2), previous);
+                self.set(Self::pe_slot(pe, EG1), arrival);
             }
-            let contributors = egress.sources.len() as u64;
+            let contributors = plan.sources(egress).len() as u64;
             let out = &mut counters.tensors.output;
             out.noc_elements_sent += egress.elements;
             out.noc_elements_delivered += egress.elements;
             out.l1_reads += egress.elements * sources.len() as u64;
             out.l2_writes += egress.elements;
-            let first_contribution = single.map_or(true, |pe| Some(&pe) == egress.sources.first());
+            let first_contribution =
+                single.map_or(true, |pe| Some(&pe) == plan.sources(egress).first());
             if !first_contribution {
                 // Without in-network reduction L2 accumulates: read, add, write back.
                 out.l2_reads += egress.elements;
@@ -455,12 +479,8 @@ impl Engine {
             if egress.reduced_in_network {
                 out.reductions += egress.elements * (contributors - 1);
             }
-            if first_contribution {
-                if egress.final_output {
-                    out.final_writes += egress.elements;
-                } else {
-                    out.partial_sum_writes += egress.elements;
-                }
+            if first_contribution && egress.final_output {
+                out.final_writes += egress.elements;
             } else {
                 out.partial_sum_writes += egress.elements;
             }
@@ -471,76 +491,18 @@ impl Engine {
                     sources,
                     final_output: egress.final_output && first_contribution,
                     output_box: &egress.output_box,
-                    start,
+                    start: ready,
                     arrival,
                 })?;
             }
         }
-        Ok(counters)
-    }
-
-    /// Adds a step's counters `times` times.
-    pub fn accumulate(&mut self, counters: &StepCounters, times: u64) {
-        add_traffic(&mut self.tensors.input, &counters.tensors.input, times);
-        add_traffic(&mut self.tensors.weight, &counters.tensors.weight, times);
-        add_traffic(&mut self.tensors.output, &counters.tensors.output, times);
-        let stalls = &mut self.stalls;
-        let s = &counters.stalls;
-        stalls.computing = stalls
-            .computing
-            .saturating_add(s.computing.saturating_mul(times));
-        stalls.waiting_for_input = stalls
-            .waiting_for_input
-            .saturating_add(s.waiting_for_input.saturating_mul(times));
-        stalls.waiting_for_egress = stalls
-            .waiting_for_egress
-            .saturating_add(s.waiting_for_egress.saturating_mul(times));
-        stalls.waiting_for_offchip = stalls
-            .waiting_for_offchip
-            .saturating_add(s.waiting_for_offchip.saturating_mul(times));
-        self.macs = self
-            .macs
-            .saturating_add(counters.macs.saturating_mul(times));
-        for &(link, busy) in &counters.link_busy {
-            self.link_busy[link] = self.link_busy[link].saturating_add(busy.saturating_mul(times));
-        }
-        for &(kind, latency) in &counters.latencies {
-            // Values beyond the histogram's range are clamped to its highest trackable value.
-            let _ = self.histograms[kind as usize].record_n(latency, times);
-        }
-    }
-
-    /// Copies the components in `touched`.
-    pub fn snapshot(&self, touched: &[usize], into: &mut Vec<u64>) {
-        into.clear();
-        into.extend(touched.iter().map(|&i| self.state[i]));
-    }
-
-    /// If every touched component moved by the same amount since `before`, that amount.
-    pub fn uniform_shift(&self, touched: &[usize], before: &[u64]) -> Option<u64> {
-        let mut shift = None;
-        for (&i, &old) in touched.iter().zip(before) {
-            let delta = self.state[i].checked_sub(old)?;
-            match shift {
-                None => shift = Some(delta),
-                Some(s) if s == delta => {}
-                Some(_) => return None,
-            }
-        }
-        shift
-    }
-
-    /// Moves every touched component `by` cycles later (closed-form replay of identical steps).
-    pub fn shift(&mut self, touched: &[usize], by: u64) {
-        for &i in touched {
-            self.state[i] = self.state[i].saturating_add(by);
-        }
+        Ok(())
     }
 
     /// The PEs whose last compute ended after `cycle` (for the watchdog's message).
     pub fn pes_busy_after(&self, cycle: u64) -> Vec<u32> {
         (0..self.pes as u32)
-            .filter(|&pe| self.state[Self::slot(pe, CE1)] > cycle)
+            .filter(|&pe| self.state[Self::pe_slot(pe, CE1)] > cycle)
             .collect()
     }
 }

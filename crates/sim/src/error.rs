@@ -1,6 +1,6 @@
 //! Why a simulation cannot run or could not finish.
 
-use maestro_ir::{Dim, PeId};
+use maestro_ir::{ExpansionError, PeId};
 use thiserror::Error;
 
 /// Every failure of the simulator. All are fatal for the layer being simulated; a network simulation
@@ -10,27 +10,9 @@ pub enum SimError {
     /// A hardware parameter makes simulation meaningless (zero bandwidth, zero PEs, ...).
     #[error("invalid hardware: {0}")]
     Hardware(String),
-    /// The layer has no mapping (`Dataflow` block) to simulate.
-    #[error("layer `{layer}` has no mapping")]
-    MissingMapping { layer: String },
-    /// The layer's shape is inconsistent.
-    #[error("layer `{layer}`: {source}")]
-    Shape {
-        layer: String,
-        #[source]
-        source: maestro_ir::layer::ShapeError,
-    },
-    /// The mapping cannot be executed as written.
-    #[error("layer `{layer}`: invalid mapping: {reason}")]
-    Mapping { layer: String, reason: String },
-    /// A tile on an input coordinate is smaller than the filter window it must hold.
-    #[error("layer `{layer}`: a tile of {tile} on {dim} cannot hold one window of {window}")]
-    TileCannotHoldWindow {
-        layer: String,
-        dim: Dim,
-        tile: u64,
-        window: u64,
-    },
+    /// The mapping does not define a valid iteration space (the shared expansion's verdict).
+    #[error(transparent)]
+    Expansion(#[from] ExpansionError),
     /// One step's tiles do not fit in a PE's L1 (raised unless capacity is ignored).
     #[error(
         "layer `{layer}`: one step needs {required} elements of L1 per PE, but L1 holds {capacity}"

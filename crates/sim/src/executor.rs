@@ -1,88 +1,53 @@
-//! The executor: walks the loop nest step by step, turns each step into a plan (who needs which new data,
-//! who computes, which output tiles leave), and plays it on the timing engine.
+//! The executor: walks the global schedule step by step, has the planner turn each step into a plan,
+//! plays it on the timing engine, and skips repeated steady-state iterations in closed form.
 //!
-//! Closed-form skipping (exact): when the innermost loop of the nest is temporal, steps `i+1 ..= i+k` of
-//! it are translates of step `i` as long as every active PE's tiles at `i−1 … i+k+1` are full (no edge
-//! clipping): their boxes shift by one tile, so new-data volumes, multicast groups, egress and compute are
-//! identical — the same plan. The engine is a max-plus system (every time is a max of times plus
-//! constants), so once one replay of that plan moves every state component it writes by the same `Δ`,
-//! every further replay moves them by `Δ` again; the remaining replays are then applied at once, and
-//! their counters are added `remaining` times.
+//! Closed-form skipping (exact). Every loop of the global schedule has a *window* of consecutive
+//! iterations (at most [`MAX_PERIOD`]) that the engine watches. When an iteration ends, the executor
+//! asks two questions:
+//! 1. Are the next iterations translates of the window's? The schedule answers from geometry: each
+//!    iteration moves every region of the loop's level by the same vector, and every PE's tiles on both
+//!    sides of every iteration boundary are full (or idle on both sides), so the plans — which depend
+//!    only on footprint sizes, overlaps and equalities, and on reduction flags that do not change in
+//!    the interior of a loop — repeat exactly.
+//! 2. Did executing the window move every state component it read or wrote by the same `Δ` cycles?
+//!    The engine is a max-plus system: if one period maps the state `x` to `x + Δ`, the same period
+//!    maps `x + Δ` to `x + 2Δ`, and so on.
+//!
+//! If both hold, `m` further periods are applied at once: the window's components move by `m·Δ`, its
+//! counters are added `m` more times, and what the PEs hold is translated. Loops nest, so skipping at an
+//! inner loop happens inside the iterations an outer loop later skips.
 
-use crate::engine::{
-    Engine, PlannedCompute, PlannedEgress, PlannedTransfer, StepCounters, StepPlan, Timing,
-};
+use crate::counters::Counters;
+use crate::engine::{Engine, Timing};
 use crate::error::SimError;
+use crate::footprint::TensorAxes;
 use crate::geometry::TensorBox;
-use crate::nest::{LoopKind, Nest, PeTile};
-use crate::noc::{BusTopology, LinkSpec, NocTopology, TreeTopology};
+use crate::noc::{BusTopology, LinkSpec, MeshTopology, NocTopology, TreeTopology};
 use crate::options::SimOptions;
+use crate::plan::{Plan, Planner};
 use crate::report::{LatencySummary, LayerSimReport, LinkReport};
+use crate::schedule::{PeWork, Schedule};
 use crate::trace::TraceSink;
-use maestro_ir::{Accelerator, Layer, PeId, Tensor};
-use std::collections::HashMap;
+use maestro_ir::{Accelerator, Layer, PeId, Region, Tensor};
 
-/// What one PE works on in a step, with its tensor boxes.
-#[derive(Clone, Copy, Debug, Default)]
-struct PeStep {
-    tile: PeTile,
-    boxes: [TensorBox; 3],
-}
+/// The most iterations one window spans before it restarts (the longest detected period).
+const MAX_PERIOD: u64 = 4;
 
-struct LayerRun<'a> {
-    accelerator: &'a Accelerator,
-    options: &'a SimOptions,
-    layer: &'a Layer,
-    nest: Nest,
-    fits_in_l2: bool,
-    top_loops: usize,
-    pes_below_top: u64,
-}
-
-fn build_topology(
-    accelerator: &Accelerator,
-    subclusters: &[u64],
-) -> Result<(Vec<LinkSpec>, Box<dyn NocTopology>), SimError> {
-    let mut links = vec![
-        LinkSpec {
-            name: "L2 read port".into(),
-            bandwidth: accelerator.l2_bandwidth,
-        },
-        LinkSpec {
-            name: "L2 write port".into(),
-            bandwidth: accelerator.l2_bandwidth,
-        },
-        LinkSpec {
-            name: "off-chip".into(),
-            bandwidth: accelerator.offchip.bandwidth,
-        },
-    ];
-    let distribution = accelerator.distribution_noc;
-    let collection = accelerator.collection_noc;
-    if distribution.topology != collection.topology {
-        return Err(SimError::Hardware(
-            "the distribution and collection NoCs must have the same topology".into(),
-        ));
-    }
-    let topology: Box<dyn NocTopology> = match distribution.topology {
-        maestro_ir::NocTopology::Bus => Box::new(BusTopology::new(
-            &mut links,
-            distribution.bandwidth,
-            collection.bandwidth,
-        )),
-        maestro_ir::NocTopology::Tree => Box::new(TreeTopology::new(
-            &mut links,
-            subclusters,
-            distribution.bandwidth,
-            collection.bandwidth,
-        )),
-        maestro_ir::NocTopology::Mesh => {
-            return Err(SimError::Hardware(
-                "the simulator does not model the Mesh topology".into(),
-            ))
+fn topology(
+    links: &mut Vec<LinkSpec>,
+    kind: maestro_ir::NocTopology,
+    label: &str,
+    sub_clusters: &[u64],
+    pes: u64,
+    bandwidth: u64,
+) -> Box<dyn NocTopology> {
+    match kind {
+        maestro_ir::NocTopology::Bus => Box::new(BusTopology::new(links, label, bandwidth)),
+        maestro_ir::NocTopology::Tree => {
+            Box::new(TreeTopology::new(links, label, sub_clusters, bandwidth))
         }
-    };
-    Ok((links, topology))
+        maestro_ir::NocTopology::Mesh => Box::new(MeshTopology::new(links, label, pes, bandwidth)),
+    }
 }
 
 fn summary(histogram: &hdrhistogram::Histogram<u64>) -> LatencySummary {
@@ -98,6 +63,34 @@ fn summary(histogram: &hdrhistogram::Histogram<u64>) -> LatencySummary {
     }
 }
 
+/// The bookkeeping of one loop's window.
+#[derive(Clone, Debug, Default)]
+struct WindowState {
+    /// The loop iteration the window starts at.
+    first: u64,
+    /// The global step it starts at.
+    first_step: u64,
+    /// Counters since it opened (its inner windows flow into it when they close).
+    counters: Counters,
+}
+
+struct Run<'a> {
+    accelerator: &'a Accelerator,
+    options: &'a SimOptions,
+    layer: &'a Layer,
+    schedule: Schedule,
+    engine: Engine,
+    planner: Planner,
+    windows: Vec<WindowState>,
+    top: Counters,
+    fits_in_l2: bool,
+    totals: [u64; 3],
+    skipped: u64,
+    peak_l2: u64,
+    working_set: [TensorBox; 3],
+    top_regions: Vec<Region>,
+}
+
 /// Simulates one layer.
 pub fn run_layer(
     accelerator: &Accelerator,
@@ -105,198 +98,356 @@ pub fn run_layer(
     layer: &Layer,
     trace: Option<&mut dyn TraceSink>,
 ) -> Result<LayerSimReport, SimError> {
-    let nest = Nest::build(layer, accelerator)?;
-    let bounds = nest.bounds;
-    let totals: Vec<u64> = Tensor::ALL
-        .iter()
-        .map(|&t| bounds.tensor_elements(t))
-        .collect();
+    let mut schedule = Schedule::new(layer, accelerator.num_pes)?;
+    let bounds = schedule.expansion.bounds;
+    let totals = Tensor::ALL.map(|tensor| bounds.tensor_elements(tensor));
     let all_tensors = totals.iter().fold(0u64, |acc, &n| acc.saturating_add(n));
-    let top_loops = nest.loops.iter().take_while(|l| l.level == 0).count();
-    let pes_below_top = nest.pes_used / nest.subclusters[0];
-    let run = LayerRun {
+    let axes = TensorAxes::new(bounds.layer_type, bounds.strides);
+    let pes = schedule.pes_used as usize;
+
+    // PE 0's tile at step 0 is the largest any PE holds: every first tile is a full tile.
+    let mut work = vec![idle_work(&schedule); pes];
+    let start = vec![0u64; schedule.loops.len()];
+    schedule.work_at(&start, &mut work);
+    let l1_need: u64 = (0..3)
+        .map(|tensor| axes.footprint(tensor, &work[0].region).elements())
+        .sum();
+    if l1_need > accelerator.l1_size && !options.ignore_capacity {
+        return Err(SimError::L1TooSmall {
+            layer: layer.name.clone(),
+            required: l1_need,
+            capacity: accelerator.l1_size,
+        });
+    }
+    let double_buffered =
+        options.double_buffering && l1_need.saturating_mul(2) <= accelerator.l1_size;
+
+    let mut links = vec![
+        LinkSpec {
+            name: "L2 read port".into(),
+            bandwidth: accelerator.l2_bandwidth,
+        },
+        LinkSpec {
+            name: "L2 write port".into(),
+            bandwidth: accelerator.l2_bandwidth,
+        },
+        LinkSpec {
+            name: "off-chip".into(),
+            bandwidth: accelerator.offchip.bandwidth,
+        },
+    ];
+    let sub_clusters: Vec<u64> = schedule
+        .expansion
+        .levels
+        .iter()
+        .map(|level| level.sub_clusters)
+        .collect();
+    let distribution = topology(
+        &mut links,
+        accelerator.distribution_noc.topology,
+        "distribution",
+        &sub_clusters,
+        schedule.pes_used,
+        accelerator.distribution_noc.bandwidth,
+    );
+    let collection = topology(
+        &mut links,
+        accelerator.collection_noc.topology,
+        "collection",
+        &sub_clusters,
+        schedule.pes_used,
+        accelerator.collection_noc.bandwidth,
+    );
+    let timing = Timing {
+        distribution_hop_latency: accelerator.distribution_noc.hop_latency,
+        collection_hop_latency: accelerator.collection_noc.hop_latency,
+        offchip_latency: accelerator.offchip.latency,
+        double_buffered,
+    };
+    let loops = schedule.loops.len();
+    let engine = Engine::new(pes, links, distribution, collection, timing, loops);
+    let planner = Planner::new(accelerator, axes, bounds.layer_type, pes);
+    let fits_in_l2 = all_tensors <= accelerator.l2_size;
+    let run = Run {
         accelerator,
         options,
         layer,
-        fits_in_l2: all_tensors <= accelerator.l2_size,
-        top_loops,
-        pes_below_top,
-        nest,
+        schedule,
+        engine,
+        planner,
+        windows: vec![WindowState::default(); loops],
+        top: Counters::default(),
+        fits_in_l2,
+        totals,
+        skipped: 0,
+        peak_l2: if fits_in_l2 { all_tensors } else { 0 },
+        working_set: [TensorBox::EMPTY; 3],
+        top_regions: Vec::new(),
     };
-    run.simulate(trace, &totals)
+    run.walk(work, trace, double_buffered)
 }
 
-impl LayerRun<'_> {
-    fn step_tiles(&self, step: u64, indices: &mut Vec<u64>, into: &mut Vec<PeStep>) {
-        into.clear();
-        if step >= self.nest.step_count() {
-            into.resize(self.nest.pes_used as usize, PeStep::default());
-            return;
-        }
-        self.nest.indices_of(step, indices);
-        for pe in 0..self.nest.pes_used as usize {
-            let tile = self.nest.tile(pe, indices, usize::MAX);
-            let boxes = if tile.active {
-                Tensor::ALL.map(|tensor| self.nest.tensor_box(&tile, tensor))
-            } else {
-                [TensorBox::EMPTY; 3]
-            };
-            into.push(PeStep { tile, boxes });
-        }
+fn idle_work(schedule: &Schedule) -> PeWork {
+    PeWork {
+        active: false,
+        region: schedule.expansion.whole(),
+        revisit: false,
+        final_output: false,
     }
+}
 
-    /// The bounding boxes of every tensor over the level-0 tiles of a step (the L2 working set).
-    fn working_set(&self, indices: &[u64]) -> [TensorBox; 3] {
-        let mut set = [TensorBox::EMPTY; 3];
-        for unit in 0..self.nest.subclusters[0] {
-            let pe = (unit * self.pes_below_top) as usize;
-            let tile = self.nest.tile(pe, indices, self.top_loops);
-            if !tile.active {
-                continue;
-            }
-            for (slot, tensor) in set.iter_mut().zip(Tensor::ALL) {
-                *slot = slot.bounding(&self.nest.tensor_box(&tile, tensor));
-            }
-        }
-        set
-    }
-
-    fn simulate(
-        &self,
+impl Run<'_> {
+    fn walk(
+        mut self,
+        mut current: Vec<PeWork>,
         mut trace: Option<&mut dyn TraceSink>,
-        totals: &[u64],
+        double_buffered: bool,
     ) -> Result<LayerSimReport, SimError> {
-        let accelerator = self.accelerator;
-        let layer_name = || self.layer.name.clone();
-        for (what, value) in [
-            ("L2 bandwidth", accelerator.l2_bandwidth),
-            (
-                "distribution NoC bandwidth",
-                accelerator.distribution_noc.bandwidth,
-            ),
-            (
-                "collection NoC bandwidth",
-                accelerator.collection_noc.bandwidth,
-            ),
-            ("off-chip bandwidth", accelerator.offchip.bandwidth),
-            ("SIMD lanes", accelerator.simd_lanes),
-        ] {
-            if value == 0 {
-                return Err(SimError::Hardware(format!("{what} is 0")));
-            }
+        let loops = self.schedule.loops.len();
+        let skipping = self.options.skip_steady_state && trace.is_none();
+        let mut indices = vec![0u64; loops];
+        let mut next_indices = indices.clone();
+        let mut next = vec![idle_work(&self.schedule); current.len()];
+        let mut has_next = self.schedule.advance(&mut next_indices).is_some();
+        if has_next {
+            self.schedule.work_at(&next_indices, &mut next);
         }
-        let nest = &self.nest;
-        let nominal = nest.nominal_tile();
-        let footprint: u64 = Tensor::ALL
-            .iter()
-            .map(|&t| nest.tensor_box(&nominal, t).volume())
-            .sum();
-        if footprint > accelerator.l1_size && !self.options.ignore_capacity {
-            return Err(SimError::L1TooSmall {
-                layer: layer_name(),
-                required: footprint,
-                capacity: accelerator.l1_size,
-            });
+        for j in 0..loops {
+            self.open_window(j, 0, 0);
         }
-        let double_buffered =
-            self.options.double_buffering && footprint.saturating_mul(2) <= accelerator.l1_size;
-        let (links, topology) = build_topology(accelerator, &nest.subclusters)?;
-        let timing = Timing {
-            distribution_hop_latency: accelerator.distribution_noc.hop_latency,
-            collection_hop_latency: accelerator.collection_noc.hop_latency,
-            offchip_latency: accelerator.offchip.latency,
-            double_buffered,
-        };
-        let pes = nest.pes_used as usize;
-        let mut engine = Engine::new(pes, links, topology, timing);
-        let total_steps = nest.step_count();
-        let mut indices = Vec::new();
-        let mut previous: Vec<PeStep> = vec![PeStep::default(); pes];
-        let mut current = Vec::new();
-        let mut next = Vec::new();
-        self.step_tiles(0, &mut indices, &mut current);
-        self.step_tiles(1, &mut indices, &mut next);
-        let mut previous_working_set = [TensorBox::EMPTY; 3];
-        let mut peak_l1 = 0u64;
-        let mut peak_l2 = if self.fits_in_l2 {
-            totals.iter().sum()
-        } else {
-            0
-        };
-        let mut skipped = 0u64;
-        // The innermost loop that iterates (later loops, e.g. one-fold spatial maps, are constant).
-        let innermost =
-            nest.loops
-                .iter()
-                .rposition(|l| l.count > 1)
-                .and_then(|position| match nest.loops[position].kind {
-                    LoopKind::Temporal { dim, tile } => Some((position, dim, tile)),
-                    LoopKind::Fold { .. } => None,
-                });
+        let mut plan = Plan::default();
+        let mut step_counters = Counters::default();
         let mut step = 0u64;
-        while step < total_steps {
-            nest.indices_of(step, &mut indices);
-            let mut plan = self.plan(step, total_steps, &previous, &current, &next);
+        let mut top_changed = true;
+        let mut peak_l1 = 0u64;
+        loop {
+            self.planner
+                .build(step, &current, has_next.then_some(&next[..]), &mut plan);
             peak_l1 = peak_l1.max(plan.peak_l1 * if double_buffered { 2 } else { 1 });
             if self.fits_in_l2 {
                 if step == 0 {
-                    plan.offchip_reads = [totals[0], totals[1], 0];
+                    plan.offchip_reads = [self.totals[0], self.totals[1], 0];
                 }
-            } else if step == 0 || self.top_indices_changed(step, &indices) {
-                let set = self.working_set(&indices);
-                let required: u64 = set.iter().map(|b| b.volume()).sum();
-                if required > accelerator.l2_size && !self.options.ignore_capacity {
-                    return Err(SimError::L2TooSmall {
-                        layer: layer_name(),
-                        required,
-                        capacity: accelerator.l2_size,
-                    });
-                }
-                peak_l2 = peak_l2.max(required);
-                for k in 0..2 {
-                    plan.offchip_reads[k] = set[k].missing_from(&previous_working_set[k]);
-                }
-                previous_working_set = set;
+            } else if top_changed {
+                self.load_working_set(&indices, &mut plan)?;
             }
-            let floor = engine.horizon();
-            let counters = engine.execute(step, &plan, trace.as_deref_mut())?;
-            engine.accumulate(&counters, 1);
-            self.watchdog(&engine, step, floor)?;
+            let floor = self.engine.horizon();
+            step_counters.clear();
+            self.engine
+                .execute(step, &plan, trace.as_deref_mut(), &mut step_counters)?;
+            match self.windows.last_mut() {
+                Some(innermost) => innermost.counters.add(&step_counters, 1),
+                None => self.top.add(&step_counters, 1),
+            }
+            self.watchdog(step, floor)?;
 
-            let mut advanced = 1u64;
-            if let (Some((position, dim, tile)), true, true) =
-                (innermost, self.options.skip_steady_state, trace.is_none())
-            {
-                let index = indices[position];
-                if index >= 1 {
-                    let run = self.run_length(&indices, &current, position, dim, tile);
-                    if run > 0 {
-                        skipped += self.replay(&mut engine, step, &plan, run)?;
-                        advanced += run;
-                    }
+            if !has_next {
+                break;
+            }
+            let Some(changed) = self.schedule.advance(&mut indices) else {
+                break;
+            };
+            step += 1;
+            // Loops inside `changed` finished all their iterations: their windows close.
+            for j in (changed + 1..loops).rev() {
+                self.close_window(j, 1);
+            }
+            let mut jumped = false;
+            if skipping {
+                jumped = self.try_skip(changed, &mut indices, &mut step)?;
+            }
+            if !jumped {
+                let window = &self.windows[changed];
+                if window.first == 0 || indices[changed] - window.first >= MAX_PERIOD {
+                    self.close_window(changed, 1);
+                    self.open_window(changed, indices[changed], step);
                 }
             }
-            step += advanced;
-            if advanced == 1 {
-                std::mem::swap(&mut previous, &mut current);
-                std::mem::swap(&mut current, &mut next);
+            for j in changed + 1..loops {
+                self.open_window(j, 0, step);
+            }
+            top_changed = changed < self.schedule.top_loops();
+            if jumped {
+                self.schedule.work_at(&indices, &mut current);
+                next_indices.copy_from_slice(&indices);
+                if !self.fits_in_l2 && top_changed {
+                    // The working set L2 held before the jump target: that of the step before it.
+                    let mut before = vec![0u64; loops];
+                    self.schedule.indices_of(step - 1, &mut before);
+                    self.working_set = self.compute_working_set(&before);
+                }
             } else {
-                self.step_tiles(step - 1, &mut indices, &mut previous);
-                self.step_tiles(step, &mut indices, &mut current);
+                std::mem::swap(&mut current, &mut next);
             }
-            self.step_tiles(step + 1, &mut indices, &mut next);
+            has_next = self.schedule.advance(&mut next_indices).is_some();
+            if has_next {
+                self.schedule.work_at(&next_indices, &mut next);
+            }
         }
+        for j in (0..loops).rev() {
+            self.close_window(j, 1);
+        }
+        self.finish(peak_l1, double_buffered)
+    }
 
+    fn open_window(&mut self, j: usize, first: u64, first_step: u64) {
+        self.engine.open_window(j);
+        let window = &mut self.windows[j];
+        window.first = first;
+        window.first_step = first_step;
+        window.counters.clear();
+    }
+
+    /// Adds window `j`'s counters `times` times to the enclosing window (or the layer's totals).
+    fn close_window(&mut self, j: usize, times: u64) {
+        let counters = std::mem::take(&mut self.windows[j].counters);
+        match j {
+            0 => self.top.add(&counters, times),
+            _ => self.windows[j - 1].counters.add(&counters, times),
+        }
+        self.windows[j].counters = counters;
+        self.windows[j].counters.clear();
+    }
+
+    /// At the start of iteration `indices[j]` of loop `j`: skips whole periods of the window if they
+    /// repeat exactly (see the module documentation). Returns whether it jumped.
+    fn try_skip(
+        &mut self,
+        j: usize,
+        indices: &mut [u64],
+        step: &mut u64,
+    ) -> Result<bool, SimError> {
+        let window = &self.windows[j];
+        let (first, first_step) = (window.first, window.first_step);
+        let iteration = indices[j];
+        if first == 0 {
+            return Ok(false);
+        }
+        let period = iteration - first;
+        let Some(shift) = self.engine.uniform_shift(j) else {
+            return Ok(false);
+        };
+        let Some((translation, last)) = self.schedule.translation(j, indices, first) else {
+            return Ok(false);
+        };
+        // Skipped iterations: `iteration ..= iteration + m·period − 1`, the last at most `last`.
+        if last < iteration {
+            return Ok(false);
+        }
+        let periods = (last - iteration + 1) / period;
+        if periods == 0 {
+            return Ok(false);
+        }
+        let overflow = || SimError::Overflow {
+            layer: self.layer.name.clone(),
+            what: "skipping steady-state steps",
+        };
+        let total_shift = shift.checked_mul(periods).ok_or_else(overflow)?;
+        if !self.engine.shift_window(j, total_shift) {
+            return Err(overflow());
+        }
+        let iterations = periods * period;
+        let steps = iterations
+            .checked_mul(self.schedule.block_steps[j])
+            .ok_or_else(overflow)?;
+        self.close_window(j, periods + 1);
+        self.planner
+            .translate_held(first_step, translation, iterations, steps);
+        indices[j] += iterations;
+        *step += steps;
+        self.skipped += steps;
+        self.open_window(j, indices[j], *step);
+        Ok(true)
+    }
+
+    /// The bounding boxes of every tensor over the level-0 tiles of a step (L2's working set).
+    fn compute_working_set(&mut self, indices: &[u64]) -> [TensorBox; 3] {
+        let mut set = [TensorBox::EMPTY; 3];
+        let mut regions = std::mem::take(&mut self.top_regions);
+        self.schedule.top_regions(indices, &mut regions);
+        let axes = TensorAxes::new(
+            self.schedule.expansion.bounds.layer_type,
+            self.schedule.expansion.bounds.strides,
+        );
+        for region in &regions {
+            for (tensor, slot) in set.iter_mut().enumerate() {
+                *slot = slot.bounding(&axes.footprint(tensor, region).hull());
+            }
+        }
+        self.top_regions = regions;
+        set
+    }
+
+    fn load_working_set(&mut self, indices: &[u64], plan: &mut Plan) -> Result<(), SimError> {
+        let set = self.compute_working_set(indices);
+        let required: u64 = set.iter().map(TensorBox::volume).sum();
+        if required > self.accelerator.l2_size && !self.options.ignore_capacity {
+            return Err(SimError::L2TooSmall {
+                layer: self.layer.name.clone(),
+                required,
+                capacity: self.accelerator.l2_size,
+            });
+        }
+        self.peak_l2 = self.peak_l2.max(required);
+        for ((read, needed), held) in plan
+            .offchip_reads
+            .iter_mut()
+            .zip(&set)
+            .zip(&self.working_set)
+            .take(2)
+        {
+            *read = needed.missing_from(held);
+        }
+        self.working_set = set;
+        Ok(())
+    }
+
+    fn watchdog(&self, step: u64, floor: u64) -> Result<(), SimError> {
+        let horizon = self.engine.horizon();
+        if self.engine.overflowed() || horizon == u64::MAX {
+            return Err(SimError::Overflow {
+                layer: self.layer.name.clone(),
+                what: "advancing time",
+            });
+        }
+        let limit = floor.saturating_add(self.options.watchdog_cycles);
+        if horizon > limit {
+            return Err(SimError::Stalled {
+                layer: self.layer.name.clone(),
+                step,
+                cycle: limit,
+                stuck: self
+                    .engine
+                    .pes_busy_after(limit)
+                    .into_iter()
+                    .map(PeId)
+                    .collect(),
+            });
+        }
+        Ok(())
+    }
+
+    fn finish(mut self, peak_l1: u64, double_buffered: bool) -> Result<LayerSimReport, SimError> {
         // Epilogue: the finished outputs go back to off-chip memory.
-        let mut epilogue = StepCounters::default();
-        let end_of_work = engine.horizon();
-        let cycles = engine.offchip_bulk(end_of_work, totals[2], true, &mut epilogue);
-        epilogue.tensors.output.offchip_writes = totals[2];
-        epilogue.tensors.output.l2_reads = totals[2];
-        engine.accumulate(&epilogue, 1);
+        let mut epilogue = Counters::default();
+        let end_of_work = self.engine.horizon();
+        let cycles = self
+            .engine
+            .offchip_bulk(end_of_work, self.totals[2], &mut epilogue);
+        epilogue.tensors.output.offchip_writes = self.totals[2];
+        epilogue.tensors.output.l2_reads = self.totals[2];
+        self.top.add(&epilogue, 1);
+        if self.engine.overflowed() {
+            return Err(SimError::Overflow {
+                layer: self.layer.name.clone(),
+                what: "advancing time",
+            });
+        }
+        self.top.compact();
 
+        let accelerator = self.accelerator;
         let pe_cycles = accelerator.num_pes.saturating_mul(cycles);
-        let mut stalls = engine.stalls;
+        let mut stalls = self.top.stalls;
         let accounted = stalls
             .computing
             .saturating_add(stalls.waiting_for_input)
@@ -310,238 +461,51 @@ impl LayerRun<'_> {
                 part as f64 / whole as f64
             }
         };
+        let mut busy = vec![0u64; self.engine.links.len()];
+        for &(link, elements) in &self.top.link_busy {
+            busy[link as usize] = busy[link as usize].saturating_add(elements);
+        }
+        let mut histograms = [new_histogram(), new_histogram(), new_histogram()];
+        for &(kind, latency, count) in &self.top.latencies {
+            // Values beyond the histogram's range are clamped to its highest trackable value.
+            let _ = histograms[kind as usize].record_n(latency, count);
+        }
+        let links = self
+            .engine
+            .links
+            .iter()
+            .zip(&busy)
+            .map(|(spec, &elements)| {
+                let busy_cycles = elements.div_ceil(spec.bandwidth.max(1));
+                LinkReport {
+                    name: spec.name.clone(),
+                    busy_cycles,
+                    utilisation: ratio(elements, cycles.saturating_mul(spec.bandwidth.max(1))),
+                }
+            })
+            .collect();
         Ok(LayerSimReport {
-            layer: layer_name(),
+            layer: self.layer.name.clone(),
             cycles,
-            macs: engine.macs,
-            pes_used: nest.pes_used,
-            steps: total_steps,
-            steps_skipped_in_closed_form: skipped,
+            macs: self.top.macs,
+            pes_used: self.schedule.pes_used,
+            steps: self.schedule.total_steps,
+            steps_skipped_in_closed_form: self.skipped,
             double_buffered,
-            tensors: engine.tensors,
+            tensors: self.top.tensors,
             pe_utilisation: ratio(stalls.computing, pe_cycles),
             stalls,
-            links: engine
-                .links
-                .iter()
-                .zip(&engine.link_busy)
-                .map(|(spec, &busy)| LinkReport {
-                    name: spec.name.clone(),
-                    busy_cycles: busy,
-                    utilisation: ratio(busy, cycles),
-                })
-                .collect(),
-            distribution_latency: summary(&engine.histograms[0]),
-            collection_latency: summary(&engine.histograms[1]),
-            offchip_latency: summary(&engine.histograms[2]),
+            links,
+            distribution_latency: summary(&histograms[0]),
+            collection_latency: summary(&histograms[1]),
+            offchip_latency: summary(&histograms[2]),
             peak_l1_occupancy: peak_l1,
-            peak_l2_occupancy: peak_l2,
+            peak_l2_occupancy: self.peak_l2,
         })
     }
+}
 
-    fn top_indices_changed(&self, step: u64, indices: &[u64]) -> bool {
-        // The level-0 loops are a prefix; they changed iff every loop after them wrapped to 0.
-        step > 0 && indices[self.top_loops..].iter().all(|&i| i == 0)
-    }
-
-    fn watchdog(&self, engine: &Engine, step: u64, floor: u64) -> Result<(), SimError> {
-        let horizon = engine.horizon();
-        if horizon == u64::MAX {
-            return Err(SimError::Overflow {
-                layer: self.layer.name.clone(),
-                what: "advancing time",
-            });
-        }
-        let limit = floor.saturating_add(self.options.watchdog_cycles);
-        if horizon > limit {
-            return Err(SimError::Stalled {
-                layer: self.layer.name.clone(),
-                step,
-                cycle: limit,
-                stuck: engine.pes_busy_after(limit).into_iter().map(PeId).collect(),
-            });
-        }
-        Ok(())
-    }
-
-    /// How many steps after the current one are translates of it (see the module documentation).
-    fn run_length(
-        &self,
-        indices: &[u64],
-        current: &[PeStep],
-        enclosing_loops: usize,
-        dim: maestro_ir::Dim,
-        tile: u64,
-    ) -> u64 {
-        let index = indices[enclosing_loops];
-        let mut run = u64::MAX;
-        let mut any_active = false;
-        for (pe, step) in current.iter().enumerate() {
-            if !step.tile.active {
-                continue;
-            }
-            any_active = true;
-            let enclosing = self.nest.tile(pe, indices, enclosing_loops).ranges[dim as usize];
-            let full_tiles = enclosing.len() / tile;
-            // Tiles 0 ..= full_tiles − 1 are full; steps up to index + run + 1 must be among them.
-            let limit = full_tiles.saturating_sub(index + 2);
-            run = run.min(limit);
-        }
-        if any_active {
-            run
-        } else {
-            0
-        }
-    }
-
-    fn replay(
-        &self,
-        engine: &mut Engine,
-        step: u64,
-        plan: &StepPlan,
-        run: u64,
-    ) -> Result<u64, SimError> {
-        // Max-plus systems may settle into a cycle of a few steps rather than one; look for a uniform
-        // shift over up to this many consecutive replays.
-        const MAX_PERIOD: usize = 4;
-        let touched = plan.touched(engine);
-        let mut history: std::collections::VecDeque<(Vec<u64>, StepCounters)> =
-            std::collections::VecDeque::with_capacity(MAX_PERIOD + 1);
-        for k in 1..=run {
-            let mut before = Vec::with_capacity(touched.len());
-            engine.snapshot(&touched, &mut before);
-            let floor = engine.horizon();
-            let counters = engine.execute(step + k, plan, None)?;
-            engine.accumulate(&counters, 1);
-            self.watchdog(engine, step + k, floor)?;
-            history.push_back((before, counters));
-            if history.len() > MAX_PERIOD {
-                history.pop_front();
-            }
-            for period in 1..=history.len() {
-                let (period_start, _) = &history[history.len() - period];
-                let Some(shift) = engine.uniform_shift(&touched, period_start) else {
-                    continue;
-                };
-                let remaining = run - k;
-                let period = period as u64;
-                let jumps = remaining / period;
-                if jumps > 0 {
-                    let total_shift = shift.checked_mul(jumps).ok_or(SimError::Overflow {
-                        layer: self.layer.name.clone(),
-                        what: "skipping steady-state steps",
-                    })?;
-                    engine.shift(&touched, total_shift);
-                    for (_, counters) in history.iter().rev().take(period as usize) {
-                        engine.accumulate(counters, jumps);
-                    }
-                }
-                // The last partial period is played normally.
-                let played = k + jumps * period;
-                for extra in 1..=remaining % period {
-                    let floor = engine.horizon();
-                    let counters = engine.execute(step + played + extra, plan, None)?;
-                    engine.accumulate(&counters, 1);
-                    self.watchdog(engine, step + played + extra, floor)?;
-                }
-                return Ok(jumps * period);
-            }
-        }
-        Ok(0)
-    }
-
-    /// The plan of one step from the tiles of the previous, current and next steps.
-    fn plan(
-        &self,
-        step: u64,
-        total_steps: u64,
-        previous: &[PeStep],
-        current: &[PeStep],
-        next: &[PeStep],
-    ) -> StepPlan {
-        let accelerator = self.accelerator;
-        let multicast = accelerator.distribution_noc.multicast;
-        let mut plan = StepPlan::default();
-        let mut groups: HashMap<(u8, TensorBox, TensorBox), usize> = HashMap::new();
-        let mut output_groups: HashMap<TensorBox, usize> = HashMap::new();
-        let mut reload_seen: HashMap<TensorBox, ()> = HashMap::new();
-        let is_last = step + 1 >= total_steps;
-        for (pe, now) in current.iter().enumerate() {
-            if !now.tile.active {
-                continue;
-            }
-            let before = &previous[pe];
-            let pe_id = pe as u32;
-            let held = |k: usize| {
-                if before.tile.active {
-                    before.boxes[k]
-                } else {
-                    TensorBox::EMPTY
-                }
-            };
-            let new_output = now.boxes[2] != held(2);
-            let macs = self.nest.macs(&now.tile);
-            plan.computes.push(PlannedCompute {
-                pe: pe_id,
-                cycles: macs
-                    .div_ceil(accelerator.simd_lanes)
-                    .saturating_add(accelerator.mac_pipeline_latency),
-                macs,
-                new_output,
-            });
-            plan.peak_l1 = plan.peak_l1.max(now.boxes.iter().map(|b| b.volume()).sum());
-            for (k, tensor) in [(0usize, Tensor::Input), (1, Tensor::Weight)] {
-                let missing = now.boxes[k].missing_from(&held(k));
-                if missing == 0 {
-                    continue;
-                }
-                let kept = now.boxes[k].intersect(&held(k));
-                if multicast {
-                    let key = (k as u8, now.boxes[k], kept);
-                    if let Some(&group) = groups.get(&key) {
-                        plan.transfers[group].destinations.push(pe_id);
-                        continue;
-                    }
-                    groups.insert(key, plan.transfers.len());
-                }
-                plan.transfers.push(PlannedTransfer {
-                    tensor,
-                    elements: missing,
-                    destinations: vec![pe_id],
-                });
-            }
-            // A revisited output tile: its partial sums come back from L2, to one unit of the group.
-            if new_output && now.tile.revisit && reload_seen.insert(now.boxes[2], ()).is_none() {
-                let missing = now.boxes[2].missing_from(&held(2));
-                plan.transfers.push(PlannedTransfer {
-                    tensor: Tensor::Output,
-                    elements: missing,
-                    destinations: vec![pe_id],
-                });
-            }
-            let after = &next[pe];
-            let leaves = is_last || !after.tile.active || after.boxes[2] != now.boxes[2];
-            if leaves {
-                if let Some(&group) = output_groups.get(&now.boxes[2]) {
-                    let egress: &mut PlannedEgress = &mut plan.egress[group];
-                    egress.sources.push(pe_id);
-                    egress.final_output &= now.tile.final_output;
-                } else {
-                    output_groups.insert(now.boxes[2], plan.egress.len());
-                    plan.egress.push(PlannedEgress {
-                        elements: now.boxes[2].volume(),
-                        sources: vec![pe_id],
-                        final_output: now.tile.final_output,
-                        reduced_in_network: true,
-                        output_box: now.boxes[2],
-                    });
-                }
-            }
-        }
-        let implicit = accelerator.collection_noc.implicit_reduction;
-        for egress in &mut plan.egress {
-            egress.reduced_in_network = implicit || egress.sources.len() == 1;
-        }
-        plan
-    }
+fn new_histogram() -> hdrhistogram::Histogram<u64> {
+    hdrhistogram::Histogram::new(3)
+        .unwrap_or_else(|_| unreachable!("3 significant figures is a valid precision"))
 }

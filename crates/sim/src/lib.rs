@@ -8,15 +8,17 @@
 //! Time is integer cycles ([`maestro_ir::Cycles`]); events of equal cycle come out in insertion order;
 //! the same inputs give byte-identical reports.
 
+mod counters;
 mod engine;
 pub mod error;
 mod executor;
+mod footprint;
 pub mod geometry;
-mod nest;
 pub mod noc;
 pub mod options;
-pub mod queue;
+mod plan;
 pub mod report;
+mod schedule;
 pub mod trace;
 
 pub use error::SimError;
@@ -95,13 +97,6 @@ impl SimBuilder {
                 return Err(SimError::Hardware(format!("{what} is 0")));
             }
         }
-        if hw.distribution_noc.topology == maestro_ir::NocTopology::Mesh
-            || hw.collection_noc.topology == maestro_ir::NocTopology::Mesh
-        {
-            return Err(SimError::Hardware(
-                "the simulator does not model the Mesh topology".into(),
-            ));
-        }
         if self.options.watchdog_cycles == 0 {
             return Err(SimError::Hardware(
                 "the watchdog needs a positive cycle budget".into(),
@@ -129,6 +124,29 @@ impl Simulator {
     /// Simulates one layer with its own mapping.
     pub fn run_layer(&self, layer: &Layer) -> Result<LayerSimReport, SimError> {
         executor::run_layer(&self.accelerator, &self.options, layer, None)
+    }
+
+    /// Calls `visit(pe, region)` for every PE work item of `layer` in the simulator's schedule order
+    /// (global steps in order, PEs in order within a step): the loop-space region each PE computes.
+    /// The multiset equals `maestro_ir::Expansion::for_each_pe_work`'s, and each PE sees its regions in
+    /// the same order.
+    pub fn for_each_pe_work(
+        &self,
+        layer: &Layer,
+        visit: impl FnMut(u64, &maestro_ir::Region),
+    ) -> Result<(), SimError> {
+        schedule::Schedule::new(layer, self.accelerator.num_pes)?.for_each_pe_work(visit);
+        Ok(())
+    }
+
+    /// The number of global steps and of PE work items of `layer`: the size of its full trace is
+    /// about one event per work item plus a few per step.
+    pub fn work_size(&self, layer: &Layer) -> Result<(u64, u64), SimError> {
+        let schedule = schedule::Schedule::new(layer, self.accelerator.num_pes)?;
+        Ok((
+            schedule.total_steps,
+            schedule.total_steps.saturating_mul(schedule.pes_used),
+        ))
     }
 
     /// Simulates one layer and reports every event to `sink`. Closed-form skipping is off while tracing,

@@ -1,5 +1,6 @@
-//! NoC topologies: which links a transfer occupies. A topology is a pluggable component (a trait); the
-//! simulator owns every link in one table addressed by `LinkId`.
+//! NoC topologies: which links a transfer occupies. A topology is a pluggable component (a trait) that
+//! describes one direction (distribution or collection); the simulator owns every link in one table
+//! addressed by `LinkId`, so the two NoCs may have different topologies.
 
 use maestro_ir::LinkId;
 use std::fmt::Debug;
@@ -17,55 +18,36 @@ pub const L2_READ_PORT: LinkId = LinkId(0);
 pub const L2_WRITE_PORT: LinkId = LinkId(1);
 pub const OFFCHIP_LINK: LinkId = LinkId(2);
 
-/// A NoC layout: the links a transfer between L2 and a set of PEs occupies.
+/// A NoC layout for one direction: the links a transfer between L2 and a set of PEs occupies.
 pub trait NocTopology: Debug + Send + Sync {
-    /// Appends the links (each once) that a transfer from L2 to `destinations` (sorted PE indices)
-    /// occupies, and returns the hop count to the farthest destination.
-    fn distribution_route(&self, destinations: &[u32], links: &mut Vec<LinkId>) -> u64;
-    /// Appends the links (each once) that a transfer from `sources` (sorted) up to L2 occupies, and
-    /// returns the hop count from the farthest source.
-    fn collection_route(&self, sources: &[u32], links: &mut Vec<LinkId>) -> u64;
+    /// Appends the links (each once) that one transfer between L2 and `pes` (sorted, distinct PE
+    /// indices) occupies, and returns the hop count to the farthest of them.
+    fn route(&self, pes: &[u32], links: &mut Vec<LinkId>) -> u64;
 }
 
-/// One shared bus each way between L2 and all PEs: the reference's assumption. One hop.
+fn add_link(links: &mut Vec<LinkSpec>, name: String, bandwidth: u64) -> LinkId {
+    links.push(LinkSpec { name, bandwidth });
+    LinkId((links.len() - 1) as u32)
+}
+
+/// One shared bus between L2 and all PEs: the reference's assumption. One hop.
 #[derive(Debug)]
 pub struct BusTopology {
-    distribution_bus: LinkId,
-    collection_bus: LinkId,
+    bus: LinkId,
 }
 
 impl BusTopology {
-    /// Adds the two buses to `links`.
-    pub fn new(
-        links: &mut Vec<LinkSpec>,
-        distribution_bandwidth: u64,
-        collection_bandwidth: u64,
-    ) -> Self {
-        let distribution_bus = LinkId(links.len() as u32);
-        links.push(LinkSpec {
-            name: "distribution bus".into(),
-            bandwidth: distribution_bandwidth,
-        });
-        let collection_bus = LinkId(links.len() as u32);
-        links.push(LinkSpec {
-            name: "collection bus".into(),
-            bandwidth: collection_bandwidth,
-        });
+    /// Adds the bus to `links`; `label` names the direction.
+    pub fn new(links: &mut Vec<LinkSpec>, label: &str, bandwidth: u64) -> Self {
         BusTopology {
-            distribution_bus,
-            collection_bus,
+            bus: add_link(links, format!("{label} bus"), bandwidth),
         }
     }
 }
 
 impl NocTopology for BusTopology {
-    fn distribution_route(&self, _destinations: &[u32], links: &mut Vec<LinkId>) -> u64 {
-        links.push(self.distribution_bus);
-        1
-    }
-
-    fn collection_route(&self, _sources: &[u32], links: &mut Vec<LinkId>) -> u64 {
-        links.push(self.collection_bus);
+    fn route(&self, _pes: &[u32], links: &mut Vec<LinkId>) -> u64 {
+        links.push(self.bus);
         1
     }
 }
@@ -74,9 +56,9 @@ impl NocTopology for BusTopology {
 /// level (the innermost level's sub-clusters are PEs). A transfer crosses `levels + 1` links.
 #[derive(Debug)]
 pub struct TreeTopology {
-    /// Per direction (0 = distribution, 1 = collection): the root link, then per level the first link id.
-    roots: [LinkId; 2],
-    level_bases: [Vec<u32>; 2],
+    root: LinkId,
+    /// Per level, the id of its first link.
+    level_bases: Vec<u32>,
     /// PEs under one sub-cluster of each level.
     pes_below: Vec<u64>,
 }
@@ -84,50 +66,40 @@ pub struct TreeTopology {
 impl TreeTopology {
     pub fn new(
         links: &mut Vec<LinkSpec>,
-        subclusters: &[u64],
-        distribution_bandwidth: u64,
-        collection_bandwidth: u64,
+        label: &str,
+        sub_clusters: &[u64],
+        bandwidth: u64,
     ) -> Self {
-        let mut pes_below = vec![1u64; subclusters.len()];
-        for depth in (0..subclusters.len().saturating_sub(1)).rev() {
-            pes_below[depth] = pes_below[depth + 1] * subclusters[depth + 1];
+        let mut pes_below = vec![1u64; sub_clusters.len()];
+        for depth in (0..sub_clusters.len().saturating_sub(1)).rev() {
+            pes_below[depth] = pes_below[depth + 1].saturating_mul(sub_clusters[depth + 1]);
         }
-        let mut roots = [LinkId(0); 2];
-        let mut level_bases = [Vec::new(), Vec::new()];
-        for (direction, (label, bandwidth)) in [
-            ("distribution", distribution_bandwidth),
-            ("collection", collection_bandwidth),
-        ]
-        .into_iter()
-        .enumerate()
-        {
-            roots[direction] = LinkId(links.len() as u32);
-            links.push(LinkSpec {
-                name: format!("{label} root"),
-                bandwidth,
-            });
-            let mut nodes = 1u64;
-            for (depth, &units) in subclusters.iter().enumerate() {
-                nodes *= units;
-                level_bases[direction].push(links.len() as u32);
-                for node in 0..nodes {
-                    links.push(LinkSpec {
-                        name: format!("{label} level {depth} unit {node}"),
-                        bandwidth,
-                    });
-                }
+        let root = add_link(links, format!("{label} root"), bandwidth);
+        let mut level_bases = Vec::with_capacity(sub_clusters.len());
+        let mut nodes = 1u64;
+        for (depth, &units) in sub_clusters.iter().enumerate() {
+            nodes = nodes.saturating_mul(units);
+            level_bases.push(links.len() as u32);
+            for node in 0..nodes {
+                add_link(
+                    links,
+                    format!("{label} level {depth} unit {node}"),
+                    bandwidth,
+                );
             }
         }
         TreeTopology {
-            roots,
+            root,
             level_bases,
             pes_below,
         }
     }
+}
 
-    fn route(&self, direction: usize, pes: &[u32], links: &mut Vec<LinkId>) -> u64 {
-        links.push(self.roots[direction]);
-        for (depth, &base) in self.level_bases[direction].iter().enumerate() {
+impl NocTopology for TreeTopology {
+    fn route(&self, pes: &[u32], links: &mut Vec<LinkId>) -> u64 {
+        links.push(self.root);
+        for (depth, &base) in self.level_bases.iter().enumerate() {
             let mut last_node = None;
             // PEs are sorted, so the nodes of one level come out sorted too; skip repeats.
             for &pe in pes {
@@ -138,17 +110,73 @@ impl TreeTopology {
                 }
             }
         }
-        self.level_bases[direction].len() as u64 + 1
+        self.level_bases.len() as u64 + 1
     }
 }
 
-impl NocTopology for TreeTopology {
-    fn distribution_route(&self, destinations: &[u32], links: &mut Vec<LinkId>) -> u64 {
-        self.route(0, destinations, links)
+/// A 2D mesh: PE `p` sits at row `p / columns`, column `p mod columns` of a near-square grid
+/// (`columns = ceil(sqrt(PEs))`). L2 feeds the grid from its west edge through one port link per row;
+/// between neighbours of a row there is one link per direction. Routing is dimension-ordered (XY):
+/// since every row has its own edge port, a packet enters the destination's row at the edge and only
+/// travels along X. A multicast sends one copy into every row that holds a destination, which runs east
+/// to the farthest destination of that row and is delivered on the way (multicast along rows). The
+/// collection direction mirrors it: westwards along the row into the row's port.
+#[derive(Debug)]
+pub struct MeshTopology {
+    columns: u64,
+    /// Per row, the id of its port link; the row's `columns − 1` inner links follow it.
+    row_bases: Vec<u32>,
+}
+
+impl MeshTopology {
+    pub fn new(links: &mut Vec<LinkSpec>, label: &str, pes: u64, bandwidth: u64) -> Self {
+        let pes = pes.max(1);
+        let mut columns = 1u64;
+        while columns * columns < pes {
+            columns += 1;
+        }
+        let rows = pes.div_ceil(columns);
+        let mut row_bases = Vec::with_capacity(rows as usize);
+        for row in 0..rows {
+            row_bases.push(links.len() as u32);
+            add_link(links, format!("{label} mesh row {row} port"), bandwidth);
+            for column in 1..columns {
+                add_link(
+                    links,
+                    format!("{label} mesh row {row} link {} to {column}", column - 1),
+                    bandwidth,
+                );
+            }
+        }
+        MeshTopology { columns, row_bases }
     }
 
-    fn collection_route(&self, sources: &[u32], links: &mut Vec<LinkId>) -> u64 {
-        self.route(1, sources, links)
+    /// The grid's (rows, columns).
+    pub fn shape(&self) -> (u64, u64) {
+        (self.row_bases.len() as u64, self.columns)
+    }
+}
+
+impl NocTopology for MeshTopology {
+    fn route(&self, pes: &[u32], links: &mut Vec<LinkId>) -> u64 {
+        let mut farthest = 0u64;
+        let mut index = 0;
+        while index < pes.len() {
+            let row = u64::from(pes[index]) / self.columns;
+            // Sorted PEs: the last one of this row has the largest column.
+            let mut far_column = 0;
+            while index < pes.len() && u64::from(pes[index]) / self.columns == row {
+                far_column = u64::from(pes[index]) % self.columns;
+                index += 1;
+            }
+            let base = self.row_bases[row as usize];
+            links.push(LinkId(base));
+            for hop in 0..far_column {
+                links.push(LinkId(base + 1 + hop as u32));
+            }
+            farthest = farthest.max(far_column + 1);
+        }
+        farthest
     }
 }
 
@@ -159,12 +187,32 @@ mod tests {
     #[test]
     fn a_tree_multicast_shares_the_links_above_the_destinations() {
         let mut links = Vec::new();
-        let tree = TreeTopology::new(&mut links, &[2, 2], 8, 8);
-        // Per direction: root, 2 level-0 links, 4 level-1 links.
-        assert_eq!(links.len(), 14);
+        let tree = TreeTopology::new(&mut links, "distribution", &[2, 2], 8);
+        // Root, 2 level-0 links, 4 level-1 links.
+        assert_eq!(links.len(), 7);
         let mut route = Vec::new();
-        let hops = tree.distribution_route(&[0, 1], &mut route);
+        let hops = tree.route(&[0, 1], &mut route);
         assert_eq!(hops, 3);
         assert_eq!(route, vec![LinkId(0), LinkId(1), LinkId(3), LinkId(4)]);
+    }
+
+    #[test]
+    fn a_mesh_multicast_runs_along_each_destination_row() {
+        // 10 PEs on a 4-column grid: rows 0..=2, row 2 holding PEs 8 and 9.
+        let mut links = Vec::new();
+        let mesh = MeshTopology::new(&mut links, "distribution", 10, 4);
+        assert_eq!(mesh.shape(), (3, 4));
+        assert_eq!(links.len(), 12);
+        let mut route = Vec::new();
+        // PE 2 (row 0, column 2) and PE 9 (row 2, column 1).
+        let hops = mesh.route(&[2, 9], &mut route);
+        assert_eq!(hops, 3);
+        assert_eq!(
+            route,
+            vec![LinkId(0), LinkId(1), LinkId(2), LinkId(8), LinkId(9)]
+        );
+        route.clear();
+        assert_eq!(mesh.route(&[0], &mut route), 1);
+        assert_eq!(route, vec![LinkId(0)]);
     }
 }

@@ -264,3 +264,59 @@ fn steady_state_steps_are_skipped_in_closed_form_without_changing_the_result() {
         stepping
     );
 }
+
+#[test]
+fn a_mesh_feeds_each_row_from_the_west_edge() {
+    // GEMM M=4 N=1 K=2, M over 4 PEs on a 2×2 mesh: PEs 0,1 in row 0 and 2,3 in row 1, each row fed
+    // through its own port at the west edge. Off-chip delivers the 10 elements at cycle 1.
+    // Transfers in order (2 elements each; port = 2 cycles at bandwidth 1, one hop per link):
+    //   input0 → PE0: row-0 port 1..3, arrives 4.
+    //   weights → all: row-0 port 3..5, row-0 link 1..3, row-1 port 1..3, row-1 link 1..3; two hops
+    //     to column 1: arrives 7.
+    //   input1 → PE1: row-0 port 5..7, row-0 link 3..5; arrives 9.
+    //   input2 → PE2: row-1 port 3..5; arrives 6.
+    //   input3 → PE3: row-1 port 5..7, row-1 link 3..5; arrives 9.
+    // PEs 0 and 2 compute 7..9, PEs 1 and 3 compute 9..11. Outputs (1 element): PE0 and PE2 use
+    // their rows' collection ports 9..10 and arrive 11; PE1 and PE3 occupy link and port 11..12 and
+    // arrive 14 (two hops). The epilogue writes 4 elements off-chip: 14..15.
+    let layer = gemm(4, 1, 2, vec![spatial(1, Dim::M), temporal(2, Dim::K)]);
+    let report = run(&hardware(4, true, true, NocTopology::Mesh), &layer);
+    assert_eq!(report.cycles, 15);
+    assert_eq!(report.tensors.weight.noc_elements_sent, 2);
+    assert_eq!(report.tensors.weight.noc_elements_delivered, 8);
+    let port = report
+        .links
+        .iter()
+        .find(|l| l.name == "distribution mesh row 0 port")
+        .expect("a row port");
+    assert_eq!(port.busy_cycles, 6);
+}
+
+#[test]
+fn the_two_networks_may_have_different_topologies() {
+    // The same layer with a tree for distribution and a bus for collection: the tree's three hops
+    // delay arrivals by two cycles compared with the bus (see `two_cluster_levels_on_a_bus_and_a_tree`:
+    // inputs arrive at 6, 8, 10, 12, 14 and PEs compute 8..10, 10..12, 12..14, 14..16); outputs then
+    // take the bus, one hop: 10..11, 12..13, 14..15, 16..17, the last arriving at 18; epilogue 18..19.
+    let cluster = Directive::Cluster(ClusterDirective {
+        size: 2,
+        kind: ClusterKind::Physical,
+    });
+    let layer = gemm(
+        4,
+        1,
+        2,
+        vec![
+            spatial(2, Dim::M),
+            temporal(2, Dim::K),
+            cluster,
+            spatial(1, Dim::M),
+        ],
+    );
+    let mut hw = hardware(4, true, true, NocTopology::Tree);
+    hw.collection_noc.topology = NocTopology::Bus;
+    let report = run(&hw, &layer);
+    assert_eq!(report.cycles, 19);
+    assert!(report.links.iter().any(|l| l.name == "collection bus"));
+    assert!(report.links.iter().any(|l| l.name == "distribution root"));
+}

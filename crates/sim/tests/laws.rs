@@ -2,6 +2,8 @@
 //! every output element is finalised exactly once, no PE receives fewer elements than it needs, runs are
 //! deterministic, and closed-form skipping of steady-state steps changes nothing but its own counter.
 
+mod common;
+
 use maestro_ir::directive::{ClusterDirective, ClusterKind};
 use maestro_ir::{
     Accelerator, Dim, Directive, Layer, LayerType, MapDirective, Mapping, NocTopology, Strides,
@@ -156,5 +158,24 @@ proptest! {
         skipped["steps_skipped_in_closed_form"] = 0.into();
         stepped["steps_skipped_in_closed_form"] = 0.into();
         prop_assert_eq!(skipped, stepped);
+    }
+
+    #[test]
+    fn conservation_laws_hold_on_multi_level_mappings(case in common::case(8, 3)) {
+        let Some(case) = case else { return Ok(()); };
+        let bounds = case.layer.loop_bounds().expect("valid layer");
+        let simulator = SimBuilder::new(&case.hardware).ignore_capacity(true).build().expect("valid hardware");
+        let report = simulator.run_layer(&case.layer).expect("simulates");
+        prop_assert_eq!(report.macs, bounds.macs());
+        prop_assert_eq!(report.tensors.output.final_writes, bounds.tensor_elements(maestro_ir::Tensor::Output));
+        prop_assert!(report.tensors.weight.noc_elements_delivered >= bounds.tensor_elements(maestro_ir::Tensor::Weight));
+        if bounds.strides.y == 1 && bounds.strides.x == 1 {
+            prop_assert!(report.tensors.input.noc_elements_delivered >= bounds.tensor_elements(maestro_ir::Tensor::Input));
+        }
+        let mut finals = FinalOutputs::default();
+        simulator.run_layer_traced(&case.layer, &mut finals).expect("simulates");
+        let unique: HashSet<&Vec<u64>> = finals.elements.iter().collect();
+        prop_assert_eq!(unique.len(), finals.elements.len(), "an output element was finalised twice");
+        prop_assert_eq!(unique.len() as u64, bounds.tensor_elements(maestro_ir::Tensor::Output));
     }
 }

@@ -5,8 +5,20 @@
 use crate::report::{PerTensor, StallBreakdown, TensorTraffic};
 
 /// Lists longer than this are sorted and merged, so their length stays bounded by the number of
-/// distinct links and latencies rather than by the number of steps.
+/// links and of latency buckets rather than by the number of steps.
 const COMPACT_ABOVE: usize = 4096;
+
+/// The smallest value that the report's latency histograms (3 significant decimal digits: 2048
+/// sub-buckets per power of two) cannot tell apart from `value`. Merging latencies by it changes no
+/// percentile and bounds the number of distinct latencies (at most 2048 + 1024 per further power of
+/// two).
+pub fn latency_bucket(value: u64) -> u64 {
+    if value < 2048 {
+        return value;
+    }
+    let shift = 63 - value.leading_zeros() - 10;
+    (value >> shift) << shift
+}
 
 /// What some steps did.
 #[derive(Clone, Debug, Default)]
@@ -95,6 +107,9 @@ impl Counters {
                 false
             }
         });
+        for entry in &mut self.latencies {
+            entry.1 = latency_bucket(entry.1);
+        }
         self.latencies
             .sort_unstable_by_key(|&(kind, latency, _)| (kind, latency));
         self.latencies.dedup_by(|later, kept| {
@@ -113,5 +128,20 @@ impl Counters {
         self.macs = 0;
         self.link_busy.clear();
         self.latencies.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn latency_buckets_are_the_histograms(value in 0u64..(1 << 40)) {
+            let histogram = hdrhistogram::Histogram::<u64>::new(3).expect("valid precision");
+            prop_assert!(histogram.equivalent(latency_bucket(value), value));
+            prop_assert_eq!(latency_bucket(value), histogram.lowest_equivalent(value));
+        }
     }
 }

@@ -1,12 +1,32 @@
 //! Cycle-level discrete-event simulator of a spatial accelerator executing a mapping.
 //!
 //! Build, then run: [`SimBuilder`] checks the hardware and options and returns a [`Simulator`], whose
-//! [`Simulator::run_layer`] plays one layer's loop nest tile by tile through PEs, L1s, L2, off-chip memory
-//! and the two NoCs. [`simulate_network`] runs a network's layers on worker threads and reports them in
-//! layer order. The simulator shares only the IR with the analytical model; it never calls it.
+//! [`Simulator::run_layer`] plays one layer tile by tile through PEs, L1s, L2, off-chip memory and the
+//! two NoCs (bus, tree or 2D mesh, chosen per direction). [`simulate_network`] runs a network's layers
+//! on worker threads and reports them in layer order. The simulator shares only the IR with the
+//! analytical model — the iteration space comes from `maestro_ir::expansion` — and never calls it.
 //!
-//! Time is integer cycles ([`maestro_ir::Cycles`]); events of equal cycle come out in insertion order;
-//! the same inputs give byte-identical reports.
+//! Time is integer cycles; transfers ready at the same cycle are served in plan order; the same inputs
+//! give byte-identical reports. The model decisions are written down in the project's
+//! `docs/simulator.md`.
+//!
+//! # Memory is bounded by the hardware, not by the layer
+//!
+//! The simulator keeps no per-element and no per-step state:
+//! - what a PE holds is one hyper-rectangular region (and its three footprints, a few intervals per
+//!   tensor axis), whatever the tile sizes;
+//! - the timing state is four times per PE, one per link and four globals;
+//! - a step's plan lives in buffers reused from step to step, sized by the number of PEs;
+//! - the schedule caches one geometry per unit of every cluster level (at most the number of PEs);
+//! - counters are sums; link occupancy and latencies are lists that are merged whenever they grow
+//!   past a fixed size, latencies by the buckets of the report's histograms (3 significant digits),
+//!   so their length is bounded by the number of links and of buckets (about a thousand per power of
+//!   two of the largest latency), not by the number of steps;
+//! - the window logs of closed-form skipping hold at most one entry per state component and loop.
+//!
+//! So a layer needs `O(PEs × loops + links)` memory: a billion-MAC layer uses as much as a tiny one on
+//! the same accelerator, and a network adds one such set per worker thread. Only a trace grows with the
+//! work, and it goes to the caller's writer.
 
 mod counters;
 mod engine;
@@ -167,6 +187,16 @@ pub fn simulate_network(
     accelerator: &Accelerator,
     options: &SimOptions,
 ) -> Result<NetworkSimReport, SimError> {
+    simulate_network_with_progress(network, accelerator, options, &|_| {})
+}
+
+/// [`simulate_network`], calling `layer_done(index)` (from a worker thread) as each layer finishes.
+pub fn simulate_network_with_progress(
+    network: &Network,
+    accelerator: &Accelerator,
+    options: &SimOptions,
+    layer_done: &(dyn Fn(usize) + Sync),
+) -> Result<NetworkSimReport, SimError> {
     let simulator = SimBuilder::new(accelerator)
         .options(options.clone())
         .build()?;
@@ -185,6 +215,7 @@ pub fn simulate_network(
                             break;
                         };
                         done.push((index, simulator.run_layer(layer)));
+                        layer_done(index);
                     }
                     done
                 })
@@ -205,16 +236,39 @@ pub fn simulate_network(
     for result in results {
         layers.push(result.ok_or(SimError::WorkerPanicked)??);
     }
+    Ok(network_report(network, layers))
+}
+
+/// Simulates every layer of `network` one after another, reporting every event to `sink` (a
+/// [`TraceEvent::Layer`] opens each layer). Closed-form skipping is off while tracing.
+pub fn simulate_network_traced(
+    network: &Network,
+    accelerator: &Accelerator,
+    options: &SimOptions,
+    sink: &mut dyn TraceSink,
+) -> Result<NetworkSimReport, SimError> {
+    let simulator = SimBuilder::new(accelerator)
+        .options(options.clone())
+        .build()?;
+    let mut layers = Vec::with_capacity(network.layers.len());
+    for layer in &network.layers {
+        sink.record(&TraceEvent::Layer { layer: &layer.name })?;
+        layers.push(simulator.run_layer_traced(layer, sink)?);
+    }
+    Ok(network_report(network, layers))
+}
+
+fn network_report(network: &Network, layers: Vec<LayerSimReport>) -> NetworkSimReport {
     let total_cycles = layers
         .iter()
         .fold(0u64, |acc, l| acc.saturating_add(l.cycles));
     let total_macs = layers
         .iter()
         .fold(0u64, |acc, l| acc.saturating_add(l.macs));
-    Ok(NetworkSimReport {
+    NetworkSimReport {
         network: network.name.clone(),
         layers,
         total_cycles,
         total_macs,
-    })
+    }
 }

@@ -10,9 +10,11 @@ use std::io::Write;
 #[derive(Clone, Debug, Serialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum TraceEvent<'a> {
+    /// A layer begins (network traces hold their layers one after another).
+    Layer { layer: &'a str },
     /// A step of the loop nest begins being processed.
     Step { step: u64 },
-    /// Data moved from L2 to PEs.
+    /// Data moved from L2 to PEs (`start` is when the transfer was ready to go).
     Distribution {
         step: u64,
         tensor: Tensor,

@@ -5,6 +5,7 @@
 pub mod c_format;
 pub mod csv;
 pub mod json;
+pub mod sim;
 pub mod summary;
 pub mod table;
 pub mod totals;

@@ -29,6 +29,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Run the analytical cost model on every layer and print the costs.
     Analyze(AnalyzeArgs),
+    /// Run the cycle-level simulator on every layer and print what it measured.
+    Simulate(SimulateArgs),
 }
 
 #[derive(Debug, Args)]
@@ -57,6 +59,37 @@ pub struct AnalyzeArgs {
     /// Worker threads for the per-layer analysis [default: the available parallelism].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub threads: Option<u32>,
+}
+
+/// The largest run `--trace` accepts by default, in PE work items (one compute event each, plus a
+/// few transfer events per step): about a gigabyte of JSON lines.
+pub const DEFAULT_TRACE_LIMIT: u64 = 10_000_000;
+
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub hardware: HardwareArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+    /// Write the report to FILE (replacing it) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Worker threads (layers run in parallel) [default: the available parallelism].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub threads: Option<u32>,
+    /// Write every event (transfers, computes, collections) to FILE as JSON lines; layers then run
+    /// one after another, step by step.
+    #[arg(long, value_name = "FILE")]
+    pub trace: Option<PathBuf>,
+    /// The largest run --trace accepts, in PE work items (one per PE per step with work).
+    #[arg(long, value_name = "N", requires = "trace", default_value_t = DEFAULT_TRACE_LIMIT)]
+    pub trace_limit: u64,
+    /// Simulate layers whose tiles exceed L1 or whose working sets exceed L2 instead of rejecting them.
+    #[arg(long)]
+    pub ignore_capacity: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -38,6 +38,9 @@ fn run() -> Result<ExitCode, Failure> {
         Command::Analyze(args) => {
             commands::analyze::run(settings::AnalyzeSettings::from_args(args)?)
         }
+        Command::Simulate(args) => {
+            commands::simulate::run(settings::SimulateSettings::from_args(args)?)
+        }
     }
 }
 

@@ -1,12 +1,13 @@
 //! Phase two of argument handling: turns the raw clap structs into a validated run configuration,
 //! reading the hardware file and assembling the accelerator on the way.
 
-use crate::args::{AnalyzeArgs, CheckArgs, HardwareArgs, InputArgs, OutputFormat};
+use crate::args::{AnalyzeArgs, CheckArgs, HardwareArgs, InputArgs, OutputFormat, SimulateArgs};
 use crate::failure::{invalid, Failure};
 use crate::hardware::{self, ReferenceHardwareKeys};
 use crate::input::{read_bytes, NetworkSource};
 use maestro_cost::{AnalysisOptions, ModelMode};
 use maestro_ir::Accelerator;
+use maestro_sim::SimOptions;
 use maestro_templates::DataflowStyle;
 use std::path::PathBuf;
 
@@ -27,6 +28,44 @@ pub struct AnalyzeSettings {
     pub format: OutputFormat,
     pub output: Option<PathBuf>,
     pub options: AnalysisOptions,
+}
+
+/// A validated `maestro simulate`.
+#[derive(Debug)]
+pub struct SimulateSettings {
+    pub source: NetworkSource,
+    pub accelerator: Accelerator,
+    pub format: OutputFormat,
+    pub output: Option<PathBuf>,
+    pub options: SimOptions,
+    pub trace: Option<PathBuf>,
+    pub trace_limit: u64,
+}
+
+impl SimulateSettings {
+    pub fn from_args(args: SimulateArgs) -> Result<SimulateSettings, Failure> {
+        Ok(SimulateSettings {
+            source: network_source(args.input),
+            accelerator: assemble_accelerator(&args.hardware, false)?,
+            format: args.format,
+            output: args.output,
+            options: SimOptions {
+                ignore_capacity: args.ignore_capacity,
+                threads: worker_threads(args.threads),
+                ..SimOptions::default()
+            },
+            trace: args.trace,
+            trace_limit: args.trace_limit,
+        })
+    }
+}
+
+/// `--threads`, or the available parallelism.
+fn worker_threads(flag: Option<u32>) -> usize {
+    match flag {
+        Some(threads) => threads as usize,
+        None => std::thread::available_parallelism().map_or(1, |threads| threads.get()),
+    }
 }
 
 impl CheckSettings {

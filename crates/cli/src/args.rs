@@ -31,6 +31,8 @@ pub enum Command {
     Analyze(AnalyzeArgs),
     /// Run the cycle-level simulator on every layer and print what it measured.
     Simulate(SimulateArgs),
+    /// Compare the analytical model with the simulator layer by layer, or run a validation suite.
+    Validate(ValidateArgs),
 }
 
 #[derive(Debug, Args)]
@@ -59,6 +61,40 @@ pub struct AnalyzeArgs {
     /// Worker threads for the per-layer analysis [default: the available parallelism].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub threads: Option<u32>,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub hardware: HardwareArgs,
+    /// Output format (with --suite: table or json).
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+    /// Write the comparison to FILE (replacing it) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Also write report.md, report.json and SVG plots into DIR (created if needed).
+    #[arg(long, value_name = "DIR")]
+    pub report: Option<PathBuf>,
+    /// Also run the reference-compatible model, as a second analytical column.
+    #[arg(long)]
+    pub compat: bool,
+    /// Worker threads (layers run in parallel) [default: the available parallelism].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub threads: Option<u32>,
+    /// Run every case of a validation suite (a directory with suite.toml, or the file) and check
+    /// the errors against its baseline: exit 1 if any moved beyond its tolerance.
+    #[arg(
+        long,
+        value_name = "PATH",
+        conflicts_with_all = ["mapping", "model", "hw", "compat"]
+    )]
+    pub suite: Option<PathBuf>,
+    /// With --suite: rewrite the baseline (and its Markdown report) from this run.
+    #[arg(long, requires = "suite")]
+    pub update_baseline: bool,
 }
 
 /// The largest run `--trace` accepts by default, in PE work items (one compute event each, plus a

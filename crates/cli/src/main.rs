@@ -41,6 +41,9 @@ fn run() -> Result<ExitCode, Failure> {
         Command::Simulate(args) => {
             commands::simulate::run(settings::SimulateSettings::from_args(args)?)
         }
+        Command::Validate(args) => {
+            commands::validate::run(commands::validate::ValidateSettings::from_args(args)?)
+        }
     }
 }
 

@@ -100,7 +100,7 @@ impl AnalyzeSettings {
     }
 }
 
-fn network_source(input: InputArgs) -> NetworkSource {
+pub fn network_source(input: InputArgs) -> NetworkSource {
     // clap guarantees that --mapping and --model are exclusive, that --dataflow comes with --model and
     // that its value is one of the template names.
     match (input.mapping, input.model) {
@@ -114,7 +114,7 @@ fn network_source(input: InputArgs) -> NetworkSource {
 }
 
 /// Baseline, then the hardware file, then the flags (see `hardware`).
-fn assemble_accelerator(flags: &HardwareArgs, compat: bool) -> Result<Accelerator, Failure> {
+pub fn assemble_accelerator(flags: &HardwareArgs, compat: bool) -> Result<Accelerator, Failure> {
     let baseline = if compat {
         hardware::compat_cli_defaults()
     } else {

@@ -13,7 +13,9 @@ pub use self::csv::render_validation_csv;
 pub use self::json::{render_suite_json, render_validation_json, SuiteCaseJson};
 pub use self::markdown::{render_suite_markdown, render_validation_markdown, PlotFiles, SuiteCase};
 pub use self::plots::{error_per_layer_svg, runtime_scatter_svg, stall_breakdown_svg, PlotError};
-pub use self::table::{render_gate, render_validation_table};
+pub use self::table::{
+    render_gate, render_suite_overview, render_validation_table, SuiteOverviewRow,
+};
 
 #[cfg(test)]
 mod tests;

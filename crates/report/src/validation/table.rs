@@ -168,3 +168,70 @@ pub fn render_gate(report: &GateReport) -> String {
     }
     text
 }
+
+/// One case of a suite in the terminal overview.
+#[derive(Debug)]
+pub struct SuiteOverviewRow<'a> {
+    pub case: &'a str,
+    pub result: Result<&'a NetworkValidation, &'a str>,
+}
+
+/// One line per case: layers, runtime error statistics, the error of the summed runtime, and the
+/// worst layer; a case that failed shows why.
+pub fn render_suite_overview(rows: &[SuiteOverviewRow<'_>]) -> String {
+    let mut table = Table::new();
+    table.load_preset(presets::UTF8_FULL_CONDENSED);
+    table.set_header([
+        "Case",
+        "Layers",
+        "Mean |runtime err| %",
+        "Max |runtime err| %",
+        "Sum err %",
+        "Mean |energy err| %",
+        "Worst layer",
+    ]);
+    for row in rows {
+        match row.result {
+            Ok(validation) => {
+                let summary = &validation.summary;
+                let runtime = summary.quantity(Quantity::Runtime);
+                let energy = summary.quantity(Quantity::Energy);
+                table.add_row([
+                    row.case.to_owned(),
+                    validation.layers.len().to_string(),
+                    runtime.map_or_else(String::new, |s| stat(s, s.unweighted.mean)),
+                    runtime.map_or_else(String::new, |s| stat(s, s.unweighted.max)),
+                    signed_percent(maestro_validate::signed_error_percent(
+                        summary.analytical_cycles,
+                        summary.simulated_cycles,
+                    )),
+                    energy.map_or_else(String::new, |s| stat(s, s.unweighted.mean)),
+                    summary
+                        .worst_layers
+                        .first()
+                        .map_or_else(String::new, |worst| {
+                            format!(
+                                "{} ({} %, {})",
+                                worst.layer,
+                                signed_percent(Some(worst.runtime_error_percent)),
+                                worst.dominant.map_or("—", |bucket| bucket.label())
+                            )
+                        }),
+                ]);
+            }
+            Err(reason) => {
+                table.add_row([
+                    row.case.to_owned(),
+                    "failed".to_owned(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    reason.to_owned(),
+                ]);
+            }
+        }
+    }
+    right_align(&mut table, 1..6);
+    format!("{table}\n")
+}

@@ -1,19 +1,17 @@
-//! The closed-form analysis of one cluster level over one enclosing tile: its steps are grouped into
-//! classes that behave alike (first step; then, per changing loop, each loop in its first, a middle or
-//! its last tile), each class is evaluated once on a representative step and weighted by how often it
-//! occurs. Inner levels are analysed recursively and memoised by tile shape.
+//! The hardware-independent analysis of one cluster level over one enclosing tile: its steps are
+//! grouped into classes that behave alike (see `classes`), each distinct class is evaluated once on a
+//! representative step (see `step`) and weighted by how often it occurs. The result is a
+//! [`LevelPlan`]: the level's traffic counters and, per kind of step, the volumes its time depends on.
+//! Inner levels are analysed recursively and memoised by tile shape; every plan is stored once, inner
+//! plans before the plans that use them.
 
-use super::sampling::{elision_block, unit_entries, Run, UnitEntry};
-use super::traffic::Ingress;
-use super::traffic::{egress, ingress, UnitFootprints};
-use super::union::Boxes;
-use maestro_ir::expansion::{
-    tensor_uses, Footprint, LevelGeometry, Region, ScheduleLoop, StepPosition, MAX_LOOPS_PER_LEVEL,
-};
-use maestro_ir::{Accelerator, Dim, Expansion, NocTopology, Tensor};
+use super::classes::{for_each_class, ClassKey, ClassScratch, StepClass};
+use super::step::{self, StepScratch};
+use super::timing::{ComputeBound, StepKind, TimeRecord};
+use maestro_ir::expansion::{Footprint, LevelGeometry, Region, MAX_LOOPS_PER_LEVEL};
+use maestro_ir::{Expansion, NocTopology, Tensor};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::rc::Rc;
 
 /// Per-tensor counters in the order input, weight, output.
 pub type PerTensor = [u64; 3];
@@ -37,7 +35,8 @@ pub struct Totals {
 }
 
 impl Totals {
-    fn add_scaled(&mut self, other: &Totals, times: u64) {
+    /// Adds `times` × `other`'s integer counters (utilisation is summed separately, in step order).
+    pub fn add_scaled(&mut self, other: &Totals, times: u64) {
         self.macs = self.macs.saturating_add(other.macs.saturating_mul(times));
         for i in 0..3 {
             self.l1_reads[i] =
@@ -60,53 +59,9 @@ impl Totals {
     }
 }
 
-/// Min/max/sum of a per-step delay, weighted by step counts.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct DelayRange {
-    pub min: u64,
-    pub max: u64,
-    pub sum: u64,
-}
-
-impl Default for DelayRange {
-    fn default() -> Self {
-        DelayRange {
-            min: u64::MAX,
-            max: 0,
-            sum: 0,
-        }
-    }
-}
-
-impl DelayRange {
-    fn record(&mut self, value: u64, times: u64) {
-        self.min = self.min.min(value);
-        self.max = self.max.max(value);
-        self.sum = self.sum.saturating_add(value.saturating_mul(times));
-    }
-}
-
-/// Where a level's time goes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct TimeBreakdown {
-    /// The first step: its ingress, then its compute (nothing to overlap with).
-    pub fill: u64,
-    /// Steps whose tiles are all full.
-    pub steady: u64,
-    /// Steps with a partial tile or a partial fold.
-    pub edge: u64,
-    /// The last output tiles leaving after the last step.
-    pub drain: u64,
-    /// Σ over steps of the compute, ingress and egress terms (before taking the max).
-    pub compute: u64,
-    pub ingress: u64,
-    pub egress: u64,
-}
-
-/// The analysis of one level over one tile shape.
+/// The traffic of one level over one tile shape (everything that does not depend on time).
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct LevelCost {
-    pub runtime: u64,
+pub struct LevelVolumes {
     pub steps: u64,
     /// Reads of this level's upstream buffer per tensor: multicast sends (or every copy without
     /// multicast) for input and weight; partial-sum reloads and read-modify-write reads for output.
@@ -122,28 +77,78 @@ pub struct LevelCost {
     pub partial_reloads: u64,
     /// Distinct output elements of the tile (written up once as final values).
     pub final_outputs: u64,
-    pub ingress_delay: DelayRange,
-    pub egress_delay: DelayRange,
-    pub compute_delay: DelayRange,
-    pub time: TimeBreakdown,
-    /// Largest elements-per-cycle a step asks of the distribution or collection NoC.
-    pub peak_bandwidth: u64,
     pub totals: Totals,
+}
+
+/// One level over one tile shape, ready to be timed on any hardware with the same structure.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LevelPlan {
+    pub depth: usize,
+    pub innermost: bool,
+    pub volumes: LevelVolumes,
+    /// Steps grouped by everything their time depends on.
+    pub records: Vec<TimeRecord>,
+    /// Inner plan ids that [`ComputeBound::Inner`] records refer to.
+    pub inner_ids: Vec<u32>,
+    /// Output elements arriving upstream after the last step.
+    pub drain_arrived: u64,
+    /// Hops of the level's distribution and collection transfers.
+    pub hops: (u64, u64),
+}
+
+/// The hardware facts that change what moves (not how long it takes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Structure {
+    pub multicast: bool,
+    pub implicit_reduction: bool,
+    pub distribution_topology: NocTopology,
+    pub collection_topology: NocTopology,
+}
+
+/// Hardware-independent volumes of one step class (everything per step, before weighting by the
+/// class's count).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct StepVolumes {
+    /// Input and weight elements the upstream buffer sends (multicast-aware).
+    pub sent: [u64; 2],
+    /// Elements delivered into the units: input, weight, reloaded partial sums.
+    pub delivered: PerTensor,
+    /// Output elements arriving upstream (after in-network reduction, if any).
+    pub arrived: u64,
+    /// Output elements the units send (every partial sum).
+    pub out_unit_elements: u64,
+    /// Partial sums added by spatial reduction.
+    pub reductions: u64,
+    /// Partial sums read back from upstream (once per multicast).
+    pub reload_sent: u64,
+    /// Innermost level: MACs of the step, and the most MACs one unit does.
+    pub step_macs: u64,
+    pub max_unit_macs: u64,
+    /// PEs with work (innermost), or the inner levels' utilisations summed unit by unit.
+    pub active_pes: f64,
+    /// Outer levels: the inner levels' counters, weighted by how many units run each.
+    pub inner_totals: Totals,
+    /// Outer levels: the inner plans the step's units run (compute is the slowest of them).
+    pub inner_ids: Vec<u32>,
 }
 
 /// The lengths of a tile's loop dimensions (in the layer type's loop order).
 type ShapeKey = [u64; MAX_LOOPS_PER_LEVEL];
 
-/// A multiply-rotate hasher for the small integer keys of the level memo (the default SipHash costs
-/// more than the lookups it serves; the keys are not attacker-chosen).
+/// A multiply-rotate hasher for the small integer keys of the memos (the default SipHash costs more
+/// than the lookups it serves; the keys are not attacker-chosen).
 #[derive(Default)]
-struct ShapeHasher(u64);
+pub struct SmallKeyHasher(u64);
 
-impl Hasher for ShapeHasher {
+impl Hasher for SmallKeyHasher {
     fn write(&mut self, bytes: &[u8]) {
         for &byte in bytes {
             self.write_u64(u64::from(byte));
         }
+    }
+
+    fn write_u8(&mut self, value: u8) {
+        self.write_u64(u64::from(value));
     }
 
     fn write_u64(&mut self, value: u64) {
@@ -159,17 +164,19 @@ impl Hasher for ShapeHasher {
     }
 }
 
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<SmallKeyHasher>>;
+
 /// Shared state of one layer's analysis.
 pub struct Analyzer<'a> {
     pub expansion: &'a Expansion,
-    pub hardware: &'a Accelerator,
-    /// Whether the PE buffers hold two steps' tiles (ingress overlaps compute).
-    pub double_buffered: bool,
-    memo: Vec<HashMap<ShapeKey, Rc<LevelCost>, BuildHasherDefault<ShapeHasher>>>,
-    /// Scratch for exact multicast unions.
-    boxes: Boxes,
-    /// Evaluate every unit one by one (the oracle for run elision in tests).
+    pub structure: Structure,
+    /// Evaluate every unit of every class one by one (the oracle for the closed forms in tests).
     pub exhaustive: bool,
+    memo: Vec<FastMap<ShapeKey, u32>>,
+    /// Every analysed level shape; inner plans precede the plans that use them.
+    pub plans: Vec<LevelPlan>,
+    class_scratch: ClassScratch,
+    pub step_scratch: StepScratch,
 }
 
 impl std::fmt::Debug for Analyzer<'_> {
@@ -180,35 +187,23 @@ impl std::fmt::Debug for Analyzer<'_> {
     }
 }
 
-/// A representative step of a class and how many steps it stands for.
-struct StepClass {
-    current: StepPosition,
-    previous: Option<StepPosition>,
+/// A class result and how many steps it stands for.
+struct ClassTally {
+    volumes: StepVolumes,
+    kind: StepKind,
     count: u64,
-    /// A loop is at its last index and that tile (or fold) is partial.
-    edge: bool,
-    /// The output tile entering in this step was already visited (a reduction loop lies outside).
-    revisit: bool,
-}
-
-fn transfer_cycles(elements: u64, bandwidth: u64, hops: u64, hop_latency: u64) -> u64 {
-    if elements == 0 {
-        return 0;
-    }
-    elements
-        .div_ceil(bandwidth.max(1))
-        .saturating_add(hops.saturating_mul(hop_latency))
 }
 
 impl<'a> Analyzer<'a> {
-    pub fn new(expansion: &'a Expansion, hardware: &'a Accelerator, double_buffered: bool) -> Self {
+    pub fn new(expansion: &'a Expansion, structure: Structure, exhaustive: bool) -> Self {
         Analyzer {
             expansion,
-            hardware,
-            double_buffered,
-            memo: vec![HashMap::default(); expansion.levels.len()],
-            boxes: Boxes::default(),
-            exhaustive: false,
+            structure,
+            exhaustive,
+            memo: vec![FastMap::default(); expansion.levels.len()],
+            plans: Vec::new(),
+            class_scratch: ClassScratch::default(),
+            step_scratch: StepScratch::default(),
         }
     }
 
@@ -221,577 +216,259 @@ impl<'a> Analyzer<'a> {
         }
     }
 
-    /// The cost of a tile depends only on its lengths, not on where it lies: the memo key is the
-    /// lengths of the loop dimensions, and the tile analysed is the same lengths placed at the origin.
-    pub fn level(&mut self, depth: usize, region: &Region) -> Rc<LevelCost> {
+    /// The plan id of level `depth` over a tile like `region`. The cost of a tile depends only on its
+    /// lengths, not on where it lies: the memo key is the lengths of the loop dimensions, and the tile
+    /// analysed is the same lengths placed at the origin.
+    pub fn level(&mut self, depth: usize, region: &Region) -> u32 {
         let loop_dims = self.expansion.bounds.layer_type.loop_dims();
         let mut key: ShapeKey = [0; MAX_LOOPS_PER_LEVEL];
         for (slot, &dim) in key.iter_mut().zip(loop_dims) {
             *slot = region.len(dim);
         }
-        if let Some(cost) = self.memo[depth].get(&key) {
-            return Rc::clone(cost);
+        if let Some(&id) = self.memo[depth].get(&key) {
+            return id;
         }
         let mut origin = Region::whole(&self.expansion.bounds);
         for &dim in loop_dims {
             origin.set(dim, 0..region.len(dim));
         }
-        let cost = Rc::new(self.analyse(depth, &origin));
-        self.memo[depth].insert(key, Rc::clone(&cost));
-        cost
+        let plan = self.analyse(depth, &origin);
+        let id = u32::try_from(self.plans.len()).unwrap_or(u32::MAX);
+        self.plans.push(plan);
+        self.memo[depth].insert(key, id);
+        id
     }
 
-    /// Ingress when some entries stand for the middles of runs. Delivered elements scale with the
-    /// weights. The multicast union is measured over the sampled units; each elided middle adds what a
-    /// whole run has beyond its two sampled ends: a run of `m` translates with `g(k)` distinct new
-    /// elements in its first `k` units grows by `inc = g(k) − g(k − 1)` per unit once `k` exceeds the
-    /// overlap reach, so `g(m) = g(k) + (m − k)·inc` and the middle adds `g(m) − 2·g(k)`. A tensor the
-    /// mapped dimension does not index is the same for every unit of a run: nothing to add.
-    fn elided_ingress(
-        &mut self,
-        units: &[UnitFootprints],
-        weights: &[u64],
-        runs: &[(usize, Run)],
-        translated: bool,
-        sampled: &mut Vec<UnitFootprints>,
-    ) -> Ingress {
-        let delivered = units
-            .iter()
-            .zip(weights)
-            .fold(0u64, |sum, (unit, &weight)| {
-                sum.saturating_add(unit.new_elements().saturating_mul(weight))
-            });
-        sampled.clear();
-        sampled.extend(
-            units
-                .iter()
-                .zip(weights)
-                .filter(|(_, &weight)| weight == 1)
-                .map(|(unit, _)| *unit),
-        );
-        let mut multicast_sent = ingress(sampled, &mut self.boxes).multicast_sent;
-        if translated {
-            for &(first, run) in runs {
-                let block = run.block as usize;
-                let whole = ingress(&units[first..first + block], &mut self.boxes).multicast_sent;
-                let shorter =
-                    ingress(&units[first..first + block - 1], &mut self.boxes).multicast_sent;
-                let growth = whole.saturating_sub(shorter);
-                let run_union = whole.saturating_add(growth.saturating_mul(run.len - run.block));
-                multicast_sent = multicast_sent.saturating_add(run_union.saturating_sub(2 * whole));
-            }
-        }
-        Ingress {
-            delivered,
-            multicast_sent,
-        }
-    }
-
-    fn analyse(&mut self, depth: usize, region: &Region) -> LevelCost {
+    fn analyse(&mut self, depth: usize, region: &Region) -> LevelPlan {
         let expansion = self.expansion;
-        let hardware = self.hardware;
         let layer_type = expansion.bounds.layer_type;
         let strides = expansion.bounds.strides;
         let innermost = depth + 1 == expansion.levels.len();
         let geometry = expansion.geometry(depth, region);
         let units = expansion.levels[depth].sub_clusters;
-        let in_hops = self.hops(depth, hardware.distribution_noc.topology, units);
-        let out_hops = self.hops(depth, hardware.collection_noc.topology, units);
-        let mut in_bandwidth = hardware.distribution_noc.bandwidth;
-        let mut out_bandwidth = hardware.collection_noc.bandwidth;
-        if depth == 0 {
-            in_bandwidth = in_bandwidth.min(hardware.l2_bandwidth);
-            out_bandwidth = out_bandwidth.min(hardware.l2_bandwidth);
-        }
-        let multicast = hardware.distribution_noc.multicast;
-        let implicit_reduction = hardware.collection_noc.implicit_reduction;
-        let footprint =
-            |tensor: Tensor, region: &Region| Footprint::of(layer_type, strides, tensor, region);
+        let in_hops = self.hops(depth, self.structure.distribution_topology, units);
+        let out_hops = self.hops(depth, self.structure.collection_topology, units);
+        let implicit_reduction = self.structure.implicit_reduction;
+        let context = step::LevelContext::new(&geometry, layer_type, strides, depth, innermost);
 
-        let mut cost = LevelCost {
-            final_outputs: footprint(Tensor::Output, region).elements(),
-            ..LevelCost::default()
+        let mut volumes = LevelVolumes {
+            final_outputs: Footprint::of(layer_type, strides, Tensor::Output, region).elements(),
+            ..LevelVolumes::default()
         };
-        // Per entry of a step: its regions now and before, how many units it stands for, and (for a
-        // stand-in) the run it elides.
-        let mut entries: Vec<UnitEntry> = Vec::new();
-        let mut current_regions: Vec<Region> = Vec::new();
-        let mut previous_regions: Vec<Option<Region>> = Vec::new();
-        let mut weights: Vec<u64> = Vec::new();
-        let mut runs: Vec<(usize, Run)> = Vec::new();
-        let mut unit_footprints: Vec<UnitFootprints> = Vec::new();
-        let mut sampled: Vec<UnitFootprints> = Vec::new();
-        let mut leaving: Vec<Footprint> = Vec::new();
-        let mut entering: Vec<Footprint> = Vec::new();
-        let mut order: Vec<usize> = Vec::new();
-        let elision = if self.exhaustive {
-            None
-        } else {
-            elision_block(&geometry, layer_type, strides)
-        };
-        let spatial_uses =
-            |tensor: Tensor| elision.is_some_and(|(dim, _)| tensor_uses(layer_type, tensor, dim));
-
-        for class in classes(&geometry, layer_type) {
-            let count = class.count;
-            cost.steps += count;
-            unit_entries(
-                &geometry,
-                &class.current,
-                class.previous.as_ref(),
-                elision.map(|(_, block)| block),
-                &mut entries,
-            );
-            current_regions.clear();
-            previous_regions.clear();
-            weights.clear();
-            runs.clear();
-            leaving.clear();
-            entering.clear();
-            // Output tiles leaving units that are idle from this step on (they still send their last
-            // output tile up), with their weights.
-            let mut idle_leaving_extra = (0u64, 0u64);
-            for entry in &entries {
-                let previous = class
-                    .previous
-                    .as_ref()
-                    .and_then(|previous| geometry.unit_region(previous, entry.unit));
-                match geometry.unit_region(&class.current, entry.unit) {
-                    Some(current) => {
-                        if let Some(run) = entry.run {
-                            // Entries of a run's sampled block precede it and are all active.
-                            let first = current_regions.len() - run.block as usize;
-                            runs.push((first, run));
-                        }
-                        current_regions.push(current);
-                        previous_regions.push(previous);
-                        weights.push(entry.weight);
-                    }
-                    None => {
-                        if let Some(previous) = previous {
-                            let tile = footprint(Tensor::Output, &previous);
-                            if entry.run.is_some() {
-                                let elements = tile.elements().saturating_mul(entry.weight);
-                                idle_leaving_extra.0 += elements;
-                                if spatial_uses(Tensor::Output) {
-                                    idle_leaving_extra.1 += elements;
-                                }
-                            } else {
-                                leaving.push(tile);
-                            }
-                        }
-                    }
-                }
-            }
-
-            // Ingress of input and weight: only what each unit did not hold in its previous step.
-            let mut step_sent = 0u64;
-            for (index, tensor) in [Tensor::Input, Tensor::Weight].into_iter().enumerate() {
-                unit_footprints.clear();
-                for (current, previous) in current_regions.iter().zip(&previous_regions) {
-                    unit_footprints.push(UnitFootprints {
-                        current: footprint(tensor, current),
-                        previous: previous
-                            .as_ref()
-                            .map(|previous| footprint(tensor, previous)),
-                    });
-                }
-                let moved = if runs.is_empty() {
-                    ingress(&unit_footprints, &mut self.boxes)
-                } else {
-                    self.elided_ingress(
-                        &unit_footprints,
-                        &weights,
-                        &runs,
-                        spatial_uses(tensor),
-                        &mut sampled,
-                    )
-                };
-                let sent = if multicast {
-                    moved.multicast_sent
-                } else {
-                    moved.delivered
-                };
-                cost.sent[index] = cost.sent[index].saturating_add(sent.saturating_mul(count));
-                cost.delivered[index] =
-                    cost.delivered[index].saturating_add(moved.delivered.saturating_mul(count));
-                step_sent += sent;
-            }
-
-            // Output tiles: the previous tile leaves when the unit's output tile changes; a revisited
-            // tile is read back (partial-sum reload). A stand-in's tiles are translates of a sampled
-            // unit's: distinct from every other tile when the mapped dimension indexes the output,
-            // equal to the sampled unit's otherwise.
-            let mut leaving_extra = idle_leaving_extra;
-            let mut entering_extra = (0u64, 0u64);
-            for ((current, previous), &weight) in
-                current_regions.iter().zip(&previous_regions).zip(&weights)
-            {
-                let Some(previous) = previous else { continue };
-                let now = footprint(Tensor::Output, current);
-                let before = footprint(Tensor::Output, previous);
-                if now != before {
-                    if weight == 1 {
-                        leaving.push(before);
-                        if class.revisit {
-                            entering.push(now);
-                        }
-                    } else {
-                        let distinct = spatial_uses(Tensor::Output);
-                        let elements = before.elements().saturating_mul(weight);
-                        leaving_extra.0 += elements;
-                        leaving_extra.1 += if distinct { elements } else { 0 };
-                        if class.revisit {
-                            let elements = now.elements().saturating_mul(weight);
-                            entering_extra.0 += elements;
-                            entering_extra.1 += if distinct { elements } else { 0 };
-                        }
-                    }
-                }
-            }
-            let mut out = egress(&leaving, &mut order);
-            out.unit_elements += leaving_extra.0;
-            out.distinct_elements += leaving_extra.1;
-            let mut reload = egress(&entering, &mut order);
-            reload.unit_elements += entering_extra.0;
-            reload.distinct_elements += entering_extra.1;
-            let arrived = if implicit_reduction {
-                out.distinct_elements
+        // Evaluate one class per key, in the order the classes come; utilisation is a floating-point
+        // sum, so it is accumulated class by class in that order.
+        let mut tallies: Vec<ClassTally> = Vec::new();
+        let mut seen: FastMap<ClassKey, usize> = FastMap::default();
+        let mut scratch = std::mem::take(&mut self.class_scratch);
+        let mut active_pe_steps = 0f64;
+        let mut steps = 0u64;
+        for_each_class(&geometry, layer_type, &mut scratch, |class, key| {
+            let index = if self.exhaustive {
+                None
             } else {
-                out.unit_elements
+                seen.get(key).copied()
             };
-            cost.upstream_writes[2] =
-                cost.upstream_writes[2].saturating_add(arrived.saturating_mul(count));
-            let reductions = out.unit_elements - out.distinct_elements;
-            cost.totals.reductions = cost
+            let index = match index {
+                Some(index) => index,
+                None => {
+                    let volumes = self.step_volumes(&context, &geometry, class);
+                    tallies.push(ClassTally {
+                        volumes,
+                        kind: kind_of(class),
+                        count: 0,
+                    });
+                    seen.insert(*key, tallies.len() - 1);
+                    tallies.len() - 1
+                }
+            };
+            let tally = &mut tallies[index];
+            tally.count = tally.count.saturating_add(class.count);
+            steps = steps.saturating_add(class.count);
+            active_pe_steps += tally.volumes.active_pes * class.count as f64;
+        });
+        self.class_scratch = scratch;
+        volumes.steps = steps;
+
+        let mut records: Vec<TimeRecord> = Vec::new();
+        let mut inner_ids: Vec<u32> = Vec::new();
+        for tally in &tallies {
+            let count = tally.count;
+            let step = &tally.volumes;
+            for tensor in 0..2 {
+                volumes.sent[tensor] =
+                    volumes.sent[tensor].saturating_add(step.sent[tensor].saturating_mul(count));
+                volumes.delivered[tensor] = volumes.delivered[tensor]
+                    .saturating_add(step.delivered[tensor].saturating_mul(count));
+            }
+            volumes.upstream_writes[2] =
+                volumes.upstream_writes[2].saturating_add(step.arrived.saturating_mul(count));
+            volumes.totals.reductions = volumes
                 .totals
                 .reductions
-                .saturating_add(reductions.saturating_mul(count));
+                .saturating_add(step.reductions.saturating_mul(count));
             if !implicit_reduction {
                 // Every partial after the first of an element is a read-modify-write upstream.
-                cost.upstream_reads[2] =
-                    cost.upstream_reads[2].saturating_add(reductions.saturating_mul(count));
+                volumes.upstream_reads[2] =
+                    volumes.upstream_reads[2].saturating_add(step.reductions.saturating_mul(count));
             }
-            let reload_sent = if multicast {
-                reload.distinct_elements
-            } else {
-                reload.unit_elements
-            };
-            cost.partial_reloads = cost
+            volumes.partial_reloads = volumes
                 .partial_reloads
-                .saturating_add(reload_sent.saturating_mul(count));
-            cost.delivered[2] =
-                cost.delivered[2].saturating_add(reload.unit_elements.saturating_mul(count));
-            step_sent += reload_sent;
-
-            // Compute: the slowest active unit.
-            let mut compute = 0u64;
-            let mut step_macs = 0u64;
-            let mut active_pes = 0f64;
-            if innermost {
-                let mut active_units = 0u64;
-                for (current, &weight) in current_regions.iter().zip(&weights) {
-                    let macs = current.volume(layer_type);
-                    step_macs += macs * weight;
-                    active_units += weight;
-                    compute = compute.max(macs.div_ceil(hardware.simd_lanes.max(1)));
-                }
-                compute = compute.saturating_add(hardware.mac_pipeline_latency);
-                active_pes = active_units as f64;
-                cost.totals.macs = cost
-                    .totals
-                    .macs
-                    .saturating_add(step_macs.saturating_mul(count));
+                .saturating_add(step.reload_sent.saturating_mul(count));
+            volumes.delivered[2] =
+                volumes.delivered[2].saturating_add(step.delivered[2].saturating_mul(count));
+            let step_sent = step.sent[0] + step.sent[1] + step.reload_sent;
+            let compute = if innermost {
+                let macs = step.step_macs.saturating_mul(count);
+                volumes.totals.macs = volumes.totals.macs.saturating_add(macs);
                 for tensor in 0..3 {
-                    cost.totals.l1_reads[tensor] = cost.totals.l1_reads[tensor]
-                        .saturating_add(step_macs.saturating_mul(count));
+                    volumes.totals.l1_reads[tensor] =
+                        volumes.totals.l1_reads[tensor].saturating_add(macs);
                 }
-                cost.totals.l1_writes[2] =
-                    cost.totals.l1_writes[2].saturating_add(step_macs.saturating_mul(count));
+                volumes.totals.l1_writes[2] = volumes.totals.l1_writes[2].saturating_add(macs);
+                ComputeBound::Macs(step.max_unit_macs)
             } else {
-                for (current, &weight) in current_regions.iter().zip(&weights) {
-                    let inner = self.level(depth + 1, current);
-                    compute = compute.max(inner.runtime);
-                    let times = count.saturating_mul(weight);
-                    cost.totals.add_scaled(&inner.totals, times);
-                    // Added unit by unit, in unit order, so the floating-point sum does not depend
-                    // on which units were sampled.
-                    let utilisation = inner.totals.active_pe_steps / inner.steps.max(1) as f64;
-                    for _ in 0..weight {
-                        active_pes += utilisation;
-                    }
-                    // The sub-cluster's buffer is the inner level's upstream buffer.
-                    let reads: u64 =
-                        inner.upstream_reads.iter().sum::<u64>() + inner.sent[0] + inner.sent[1];
-                    let writes: u64 = inner.upstream_writes.iter().sum();
-                    cost.totals.cluster_reads = cost
-                        .totals
-                        .cluster_reads
-                        .saturating_add(reads.saturating_mul(times));
-                    cost.totals.cluster_writes = cost
-                        .totals
-                        .cluster_writes
-                        .saturating_add(writes.saturating_mul(times));
+                volumes.totals.add_scaled(&step.inner_totals, count);
+                let start = u32::try_from(inner_ids.len()).unwrap_or(u32::MAX);
+                inner_ids.extend_from_slice(&step.inner_ids);
+                ComputeBound::Inner {
+                    start,
+                    len: u32::try_from(step.inner_ids.len()).unwrap_or(u32::MAX),
                 }
-            }
-            cost.totals.active_pe_steps += active_pes * count as f64;
-
-            let ingress_time = transfer_cycles(
-                step_sent,
-                in_bandwidth,
-                in_hops,
-                hardware.distribution_noc.hop_latency,
-            );
-            let egress_time = transfer_cycles(
-                arrived,
-                out_bandwidth,
-                out_hops,
-                hardware.collection_noc.hop_latency,
-            );
-            cost.totals.noc_element_hops = cost
+            };
+            volumes.totals.noc_element_hops = volumes
                 .totals
                 .noc_element_hops
                 .saturating_add(step_sent.saturating_mul(in_hops).saturating_mul(count))
                 .saturating_add(
-                    out.unit_elements
+                    step.out_unit_elements
                         .saturating_mul(out_hops)
                         .saturating_mul(count),
                 );
-            let step_time = if class.previous.is_none() {
-                ingress_time + compute
-            } else if self.double_buffered || !innermost {
-                compute.max(ingress_time).max(egress_time)
-            } else {
-                (ingress_time + compute).max(egress_time)
-            };
-            let total = step_time.saturating_mul(count);
-            if class.previous.is_none() {
-                cost.time.fill = cost.time.fill.saturating_add(total);
-            } else if class.edge {
-                cost.time.edge = cost.time.edge.saturating_add(total);
-            } else {
-                cost.time.steady = cost.time.steady.saturating_add(total);
-            }
-            cost.time.compute = cost
-                .time
-                .compute
-                .saturating_add(compute.saturating_mul(count));
-            cost.time.ingress = cost
-                .time
-                .ingress
-                .saturating_add(ingress_time.saturating_mul(count));
-            cost.time.egress = cost
-                .time
-                .egress
-                .saturating_add(egress_time.saturating_mul(count));
-            cost.ingress_delay.record(ingress_time, count);
-            cost.egress_delay.record(egress_time, count);
-            cost.compute_delay.record(compute, count);
-            let demand = step_sent.max(arrived);
-            cost.peak_bandwidth = cost.peak_bandwidth.max(demand.div_ceil(compute.max(1)));
+            push_record(
+                &mut records,
+                &mut inner_ids,
+                TimeRecord {
+                    kind: tally.kind,
+                    count,
+                    sent: step_sent,
+                    arrived: step.arrived,
+                    compute,
+                },
+            );
         }
+        volumes.totals.active_pe_steps = active_pe_steps;
 
         // Drain: after the last step every active unit sends its output tile up.
-        let last = last_position(&geometry);
-        leaving.clear();
-        for unit in 0..geometry.active_units(&last) {
-            if let Some(current) = geometry.unit_region(&last, unit) {
-                leaving.push(footprint(Tensor::Output, &current));
-            }
-        }
-        let out = egress(&leaving, &mut order);
-        let arrived = if implicit_reduction {
-            out.distinct_elements
-        } else {
-            out.unit_elements
-        };
-        cost.upstream_writes[2] = cost.upstream_writes[2].saturating_add(arrived);
-        let reductions = out.unit_elements - out.distinct_elements;
-        cost.totals.reductions = cost.totals.reductions.saturating_add(reductions);
+        let drain = self.drain(&context, &geometry);
+        let arrived = if implicit_reduction { drain.1 } else { drain.0 };
+        volumes.upstream_writes[2] = volumes.upstream_writes[2].saturating_add(arrived);
+        let reductions = drain.0 - drain.1;
+        volumes.totals.reductions = volumes.totals.reductions.saturating_add(reductions);
         if !implicit_reduction {
-            cost.upstream_reads[2] = cost.upstream_reads[2].saturating_add(reductions);
+            volumes.upstream_reads[2] = volumes.upstream_reads[2].saturating_add(reductions);
         }
-        cost.totals.noc_element_hops = cost
+        volumes.totals.noc_element_hops = volumes
             .totals
             .noc_element_hops
-            .saturating_add(out.unit_elements.saturating_mul(out_hops));
-        cost.time.drain = transfer_cycles(
-            arrived,
-            out_bandwidth,
-            out_hops,
-            hardware.collection_noc.hop_latency,
-        );
-        cost.time.egress = cost.time.egress.saturating_add(cost.time.drain);
+            .saturating_add(drain.0.saturating_mul(out_hops));
 
         // Upstream output traffic: final values once, everything else is partial sums.
         let distinct_arrived = if implicit_reduction {
-            cost.upstream_writes[2]
+            volumes.upstream_writes[2]
         } else {
-            cost.upstream_writes[2] - cost.upstream_reads[2].min(cost.upstream_writes[2])
+            volumes.upstream_writes[2] - volumes.upstream_reads[2].min(volumes.upstream_writes[2])
         };
-        cost.partial_writes = distinct_arrived.saturating_sub(cost.final_outputs);
-        cost.upstream_reads[2] = cost.upstream_reads[2].saturating_add(cost.partial_reloads);
-        cost.upstream_reads[0] = cost.sent[0];
-        cost.upstream_reads[1] = cost.sent[1];
+        volumes.partial_writes = distinct_arrived.saturating_sub(volumes.final_outputs);
+        volumes.upstream_reads[2] =
+            volumes.upstream_reads[2].saturating_add(volumes.partial_reloads);
+        volumes.upstream_reads[0] = volumes.sent[0];
+        volumes.upstream_reads[1] = volumes.sent[1];
         if innermost {
-            cost.totals.l1_writes[0] = cost.totals.l1_writes[0].saturating_add(cost.delivered[0]);
-            cost.totals.l1_writes[1] = cost.totals.l1_writes[1].saturating_add(cost.delivered[1]);
-            cost.totals.l1_writes[2] = cost.totals.l1_writes[2].saturating_add(cost.delivered[2]);
+            for tensor in 0..3 {
+                volumes.totals.l1_writes[tensor] =
+                    volumes.totals.l1_writes[tensor].saturating_add(volumes.delivered[tensor]);
+            }
         } else {
-            cost.totals.cluster_writes = cost
+            volumes.totals.cluster_writes = volumes
                 .totals
                 .cluster_writes
-                .saturating_add(cost.delivered.iter().sum());
+                .saturating_add(volumes.delivered.iter().sum());
         }
-        cost.runtime = cost
-            .time
-            .fill
-            .saturating_add(cost.time.steady)
-            .saturating_add(cost.time.edge)
-            .saturating_add(cost.time.drain);
-        cost
+        LevelPlan {
+            depth,
+            innermost,
+            volumes,
+            records,
+            inner_ids,
+            drain_arrived: arrived,
+            hops: (in_hops, out_hops),
+        }
+    }
+
+    /// The volumes of one class, by the closed forms where they apply and unit by unit otherwise.
+    fn step_volumes(
+        &mut self,
+        context: &step::LevelContext,
+        geometry: &LevelGeometry,
+        class: &StepClass,
+    ) -> StepVolumes {
+        if !self.exhaustive && context.closed_form() {
+            step::closed_form(self, context, geometry, class)
+        } else {
+            step::unit_by_unit(self, context, geometry, class)
+        }
+    }
+
+    /// Output elements the units send after the last step, and the distinct ones among them.
+    fn drain(&mut self, context: &step::LevelContext, geometry: &LevelGeometry) -> (u64, u64) {
+        if !self.exhaustive && context.closed_form() {
+            step::closed_form_drain(context, geometry)
+        } else {
+            step::unit_by_unit_drain(self, context, geometry)
+        }
     }
 }
 
-/// The last step's position.
-fn last_position(geometry: &LevelGeometry) -> StepPosition {
-    let mut last = StepPosition {
-        indices: [0; MAX_LOOPS_PER_LEVEL],
-        ordinal: 0,
-        changed: None,
+fn kind_of(class: &StepClass) -> StepKind {
+    if class.previous.is_none() {
+        StepKind::Fill
+    } else if class.edge {
+        StepKind::Edge
+    } else {
+        StepKind::Steady
+    }
+}
+
+/// Adds a record, merged with an earlier one that has the same time on any hardware. A merged
+/// record's inner ids were appended last to `inner_ids`; they are dropped again.
+fn push_record(records: &mut Vec<TimeRecord>, inner_ids: &mut Vec<u32>, record: TimeRecord) {
+    let ids = |compute: &ComputeBound, inner_ids: &[u32]| -> Option<(usize, usize)> {
+        match *compute {
+            ComputeBound::Inner { start, len } => Some((start as usize, len as usize)),
+            ComputeBound::Macs(_) => None,
+        }
+        .map(|(start, len)| (start, start + len.min(inner_ids.len() - start)))
     };
-    for (position, entry) in geometry.schedule().iter().enumerate() {
-        last.indices[position] = entry.count().saturating_sub(1);
-    }
-    last.ordinal = geometry.steps().saturating_sub(1);
-    last
-}
-
-/// Whether a schedule loop's index changes some unit's output tile.
-fn affects_output(
-    geometry: &LevelGeometry,
-    entry: &ScheduleLoop,
-    layer_type: maestro_ir::LayerType,
-) -> bool {
-    let uses = |dim: Dim| tensor_uses(layer_type, Tensor::Output, dim);
-    match *entry {
-        ScheduleLoop::Tiles { loop_index, .. } => uses(geometry.loop_at(loop_index).spec.dim),
-        ScheduleLoop::Folds { .. } => geometry
-            .spatial_loops()
-            .iter()
-            .any(|&index| uses(geometry.loop_at(index).spec.dim)),
-    }
-}
-
-/// Whether the last index of a schedule loop has a smaller tile (or fewer active units).
-fn last_is_partial(geometry: &LevelGeometry, entry: &ScheduleLoop) -> bool {
-    match *entry {
-        ScheduleLoop::Tiles { loop_index, .. } => geometry.loop_at(loop_index).has_partial_edge(),
-        ScheduleLoop::Folds { .. } => {
-            geometry.spatial.last_fold_active != geometry.spatial.sub_clusters
-                || geometry
-                    .spatial_loops()
-                    .iter()
-                    .any(|&index| geometry.loop_at(index).has_partial_edge())
-        }
-    }
-}
-
-/// The step classes of a level: the first step, then for every changing loop `j` (inner loops restart
-/// at 0, loop `j` is at a middle or its last index) every combination of first/middle/last for the
-/// loops outside it. Their counts add up to the number of steps.
-fn classes(geometry: &LevelGeometry, layer_type: maestro_ir::LayerType) -> Vec<StepClass> {
-    let schedule = geometry.schedule();
-    let counts: Vec<u64> = schedule.iter().map(ScheduleLoop::count).collect();
-    let output_loops: Vec<bool> = schedule
-        .iter()
-        .map(|entry| affects_output(geometry, entry, layer_type))
-        .collect();
-    let partial: Vec<bool> = schedule
-        .iter()
-        .map(|entry| last_is_partial(geometry, entry))
-        .collect();
-    // (index, occurrences) per state of a loop: first, middle, last.
-    // Folds of several spatial maps mix tile shapes differently fold by fold, so each fold is its own
-    // state there; elsewhere every middle index behaves like index 1.
-    let exhaustive: Vec<bool> = schedule
-        .iter()
-        .map(|entry| {
-            matches!(entry, ScheduleLoop::Folds { .. }) && geometry.spatial_loops().len() > 1
-        })
-        .collect();
-    let states = |position: usize| -> Vec<(u64, u64)> {
-        let count = counts[position];
-        if exhaustive[position] {
-            return (0..count.max(1)).map(|index| (index, 1)).collect();
-        }
-        match count {
-            0 | 1 => vec![(0, 1)],
-            2 => vec![(0, 1), (1, 1)],
-            _ => vec![(0, 1), (1, count - 2), (count - 1, 1)],
-        }
-    };
-    let first = StepPosition {
-        indices: [0; MAX_LOOPS_PER_LEVEL],
-        ordinal: 0,
-        changed: None,
-    };
-    let mut result = vec![StepClass {
-        current: first,
-        previous: None,
-        count: 1,
-        edge: false,
-        revisit: false,
-    }];
-    for changing in 0..schedule.len() {
-        if counts[changing] < 2 {
-            continue;
-        }
-        let outer: Vec<Vec<(u64, u64)>> = (0..changing).map(states).collect();
-        let own: Vec<(u64, u64)> = states(changing)
-            .into_iter()
-            .filter(|&(index, _)| index > 0)
-            .collect();
-        let combinations: usize = outer.iter().map(Vec::len).product();
-        let mut choice = vec![0usize; changing];
-        for combination in 0..combinations {
-            let mut rest = combination;
-            for position in (0..changing).rev() {
-                choice[position] = rest % outer[position].len();
-                rest /= outer[position].len();
+    let same = records.iter_mut().find(|earlier| {
+        earlier.kind == record.kind
+            && earlier.sent == record.sent
+            && earlier.arrived == record.arrived
+            && match (
+                ids(&earlier.compute, inner_ids),
+                ids(&record.compute, inner_ids),
+            ) {
+                (None, None) => earlier.compute == record.compute,
+                (Some(a), Some(b)) => inner_ids[a.0..a.1] == inner_ids[b.0..b.1],
+                _ => false,
             }
-            for &(own_index, own_count) in &own {
-                let mut current = first;
-                let mut previous = first;
-                let mut count = own_count;
-                let mut edge = false;
-                let mut revisit = false;
-                for (position, states) in outer.iter().enumerate() {
-                    let (index, occurrences) = states[choice[position]];
-                    current.indices[position] = index;
-                    previous.indices[position] = index;
-                    count = count.saturating_mul(occurrences);
-                    edge |=
-                        partial[position] && index + 1 == counts[position] && counts[position] > 1;
-                    revisit |= !output_loops[position] && index > 0;
-                }
-                current.indices[changing] = own_index;
-                previous.indices[changing] = own_index - 1;
-                edge |= partial[changing] && own_index + 1 == counts[changing];
-                revisit |= !output_loops[changing];
-                for (position, &count) in counts.iter().enumerate().skip(changing + 1) {
-                    previous.indices[position] = count - 1;
-                }
-                current.changed = Some(changing);
-                result.push(StepClass {
-                    current,
-                    previous: Some(previous),
-                    count,
-                    edge,
-                    revisit,
-                });
+    });
+    match same {
+        Some(earlier) => {
+            earlier.count = earlier.count.saturating_add(record.count);
+            if let ComputeBound::Inner { start, .. } = record.compute {
+                inner_ids.truncate(start as usize);
             }
         }
+        None => records.push(record),
     }
-    result
 }

@@ -3,46 +3,94 @@
 //! expansion of `maestro-ir`. Every quirk of the reference (spec §14) is replaced by its correct
 //! behaviour; `docs/compat-vs-corrected.md` lists the differences.
 
+mod classes;
 #[cfg(test)]
 mod golden;
 mod hardware;
 mod level;
+mod prepared;
 mod row;
 mod sampling;
+mod step;
 #[cfg(test)]
 mod tests;
+mod timing;
 mod traffic;
 mod union;
 
 pub use hardware::{area_power, AreaPower};
+pub use prepared::{HardwareStructure, LayerSummary, PreparedLayer};
 
-use crate::detail::{Accesses, LayerDetail, PerTensor, RuntimeBreakdown};
 use crate::{AnalysisOptions, CostError, LayerCost, NetworkCost};
-use level::Analyzer;
-use maestro_ir::expansion::StepPosition;
-use maestro_ir::{Accelerator, Expansion, Layer, Network, Region, Tensor};
+use maestro_ir::{Accelerator, Dim, Directive, Layer, LayerType, Network, Strides};
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+/// What a layer's analysis depends on besides the hardware: layers of a network that agree on it
+/// (repeated blocks of ResNet, VGG, BERT) share one analysis.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct LayerKey<'a> {
+    layer_type: LayerType,
+    dimensions: &'a [(Dim, u64)],
+    strides: Strides,
+    directives: Option<&'a [Directive]>,
+}
+
+impl<'a> LayerKey<'a> {
+    fn of(layer: &'a Layer) -> LayerKey<'a> {
+        LayerKey {
+            layer_type: layer.layer_type,
+            dimensions: &layer.dimensions,
+            strides: layer.strides,
+            directives: layer
+                .mapping
+                .as_ref()
+                .map(|mapping| mapping.directives.as_slice()),
+        }
+    }
+}
+
 /// Analyses every layer of `network`, in parallel over `options.threads` workers; results in layer
-/// order. The first layer that cannot be analysed (in layer order) is the error.
+/// order. The first layer that cannot be analysed (in layer order) is the error. Layers with the same
+/// shape and mapping are analysed once ([`PreparedLayer`]) and evaluated each.
 pub fn analyze_network(
     network: &Network,
     accelerator: &Accelerator,
     options: &AnalysisOptions,
 ) -> Result<NetworkCost, CostError> {
-    let results = map_layers(network.layers.len(), options.threads, |index| {
-        analyze_layer(&network.name, &network.layers[index], accelerator).map_err(|reason| {
-            CostError {
-                layer_index: index,
-                layer: network.layers[index].name.clone(),
-                reason,
-            }
-        })
+    let layers = &network.layers;
+    let mut first_of: Vec<usize> = Vec::with_capacity(layers.len());
+    let mut unique: Vec<usize> = Vec::new();
+    let mut seen: HashMap<LayerKey<'_>, usize> = HashMap::with_capacity(layers.len());
+    for (index, layer) in layers.iter().enumerate() {
+        let slot = *seen.entry(LayerKey::of(layer)).or_insert_with(|| {
+            unique.push(index);
+            unique.len() - 1
+        });
+        first_of.push(slot);
+    }
+    let prepared = map_layers(unique.len(), options.threads, |slot| {
+        PreparedLayer::new(&layers[unique[slot]], accelerator)
     });
-    let layers = results.into_iter().collect::<Result<Vec<_>, _>>()?;
+    let mut costs = Vec::with_capacity(layers.len());
+    for (index, layer) in layers.iter().enumerate() {
+        // A shared analysis failing fails first at its first layer, whose reason names that layer.
+        match &prepared[first_of[index]] {
+            Ok(prepared) => {
+                costs.push(prepared.evaluate_unchecked(&network.name, &layer.name, accelerator));
+            }
+            Err(error) => {
+                return Err(CostError {
+                    layer_index: index,
+                    layer: layer.name.clone(),
+                    reason: error.reason.clone(),
+                })
+            }
+        }
+    }
     Ok(NetworkCost {
         network: network.name.clone(),
-        layers,
+        layers: costs,
     })
 }
 
@@ -103,53 +151,6 @@ fn check_hardware(hardware: &Accelerator) -> Result<(), String> {
     }
 }
 
-/// Elements of all three tensors that one region touches.
-fn tile_set(expansion: &Expansion, region: &Region) -> u64 {
-    Tensor::ALL
-        .iter()
-        .map(|&tensor| expansion.footprint(tensor, region).elements())
-        .sum()
-}
-
-/// One PE's tiles in its first step (the largest: edges are smaller), and the union of the top level's
-/// active units' tiles in its first step.
-fn step_working_sets(expansion: &Expansion) -> (u64, u64) {
-    let first = StepPosition {
-        indices: [0; maestro_ir::expansion::MAX_LOOPS_PER_LEVEL],
-        ordinal: 0,
-        changed: None,
-    };
-    let whole = expansion.whole();
-    let top = expansion.geometry(0, &whole);
-    let mut union: Option<Region> = None;
-    for unit in 0..top.active_units(&first) {
-        if let Some(region) = top.unit_region(&first, unit) {
-            union = Some(match union {
-                None => region,
-                Some(mut joined) => {
-                    for &dim in expansion.bounds.layer_type.loop_dims() {
-                        joined.set(
-                            dim,
-                            joined.start(dim).min(region.start(dim))
-                                ..joined.end(dim).max(region.end(dim)),
-                        );
-                    }
-                    joined
-                }
-            });
-        }
-    }
-    let l2 = union.map_or(0, |region| tile_set(expansion, &region));
-    let mut region = whole;
-    for depth in 0..expansion.levels.len() {
-        let geometry = expansion.geometry(depth, &region);
-        if let Some(unit) = geometry.unit_region(&first, 0) {
-            region = unit;
-        }
-    }
-    (tile_set(expansion, &region), l2)
-}
-
 /// The corrected cost of one layer.
 pub fn analyze_layer(
     network: &str,
@@ -159,212 +160,14 @@ pub fn analyze_layer(
     analyze_layer_with(network, layer, hardware, false)
 }
 
-/// [`analyze_layer`], optionally evaluating every unit of every step one by one instead of eliding the
-/// middles of runs of translated units (the two must agree exactly; the tests compare them).
+/// [`analyze_layer`], optionally evaluating every unit of every step one by one instead of by the
+/// closed forms (the two must agree exactly; the tests compare them).
 fn analyze_layer_with(
     network: &str,
     layer: &Layer,
     hardware: &Accelerator,
     exhaustive: bool,
 ) -> Result<LayerCost, String> {
-    check_hardware(hardware)?;
-    let expansion = Expansion::new(layer, hardware.num_pes).map_err(|error| error.to_string())?;
-    let bounds = expansion.bounds;
-    let mut warnings = Vec::new();
-    for adjustment in &expansion.adjustments {
-        let maestro_ir::expansion::Adjustment::TrimmedOverlap {
-            level,
-            dim,
-            written_size,
-            size,
-        } = *adjustment;
-        warnings.push(format!(
-            "level {level}: tiles of {dim} overlapped (size {written_size}); trimmed to {size} so that no MAC repeats"
-        ));
-    }
-    if expansion.used_pes < hardware.num_pes {
-        warnings.push(format!(
-            "the mapping uses {} of {} PEs",
-            expansion.used_pes, hardware.num_pes
-        ));
-    }
-    let (l1_step, l2_step) = step_working_sets(&expansion);
-    let double_buffered = l1_step.saturating_mul(2) <= hardware.l1_size;
-    if l1_step > hardware.l1_size {
-        warnings.push(format!(
-            "L1 holds {} elements but one step's tiles need {l1_step}",
-            hardware.l1_size
-        ));
-    } else if !double_buffered {
-        warnings.push(format!(
-            "L1 ({}) cannot hold two steps' tiles ({}): no double buffering, ingress and compute serialize",
-            hardware.l1_size,
-            2 * l1_step
-        ));
-    }
-    let mut analyzer = Analyzer::new(&expansion, hardware, double_buffered);
-    analyzer.exhaustive = exhaustive;
-    let top = analyzer.level(0, &expansion.whole());
-    let macs = top.totals.macs;
-    if macs != bounds.macs() || macs == 0 {
-        return Err(format!(
-            "internal inconsistency: {macs} MACs analysed, {} in the layer",
-            bounds.macs()
-        ));
-    }
-
-    // Off-chip: every input and weight element at least once, every final output once; when L2 cannot
-    // hold the layer, every top-level working set is refetched and partial sums spill.
-    let sizes = [
-        bounds.tensor_elements(Tensor::Input),
-        bounds.tensor_elements(Tensor::Weight),
-        bounds.tensor_elements(Tensor::Output),
-    ];
-    let l2_holds_layer = sizes
-        .iter()
-        .fold(0u64, |sum, &size| sum.saturating_add(size))
-        <= hardware.l2_size;
-    let l2_requirement = if l2_holds_layer {
-        l2_step.saturating_mul(2)
-    } else {
-        l2_step
-    };
-    if l2_step > hardware.l2_size {
-        warnings.push(format!(
-            "L2 holds {} elements but one top-level step needs {l2_step}",
-            hardware.l2_size
-        ));
-    }
-    let offchip = if l2_holds_layer {
-        PerTensor {
-            input: Accesses {
-                reads: sizes[0],
-                writes: 0,
-            },
-            weight: Accesses {
-                reads: sizes[1],
-                writes: 0,
-            },
-            output: Accesses {
-                reads: 0,
-                writes: sizes[2],
-            },
-        }
-    } else {
-        PerTensor {
-            input: Accesses {
-                reads: top.sent[0].max(sizes[0]),
-                writes: 0,
-            },
-            weight: Accesses {
-                reads: top.sent[1].max(sizes[1]),
-                writes: 0,
-            },
-            output: Accesses {
-                reads: top.partial_reloads,
-                writes: top.upstream_writes[2].max(sizes[2]),
-            },
-        }
-    };
-    let offchip_total =
-        [offchip.input, offchip.weight, offchip.output]
-            .iter()
-            .fold(0u64, |sum, access| {
-                sum.saturating_add(access.reads)
-                    .saturating_add(access.writes)
-            });
-    let offchip_time = offchip_total
-        .div_ceil(hardware.offchip.bandwidth)
-        .saturating_add(hardware.offchip.latency);
-    let runtime = top.runtime.max(offchip_time).max(1);
-
-    let l1 = PerTensor {
-        input: Accesses {
-            reads: top.totals.l1_reads[0],
-            writes: top.totals.l1_writes[0],
-        },
-        weight: Accesses {
-            reads: top.totals.l1_reads[1],
-            writes: top.totals.l1_writes[1],
-        },
-        output: Accesses {
-            reads: top.totals.l1_reads[2],
-            writes: top.totals.l1_writes[2],
-        },
-    };
-    let l2 = PerTensor {
-        input: Accesses {
-            reads: top.upstream_reads[0],
-            writes: offchip.input.reads,
-        },
-        weight: Accesses {
-            reads: top.upstream_reads[1],
-            writes: offchip.weight.reads,
-        },
-        output: Accesses {
-            reads: top.upstream_reads[2],
-            writes: top.upstream_writes[2],
-        },
-    };
-    let detail = LayerDetail {
-        warnings,
-        l1,
-        l2,
-        offchip,
-        cluster_buffers: Accesses {
-            reads: top.totals.cluster_reads,
-            writes: top.totals.cluster_writes,
-        },
-        noc_sent: PerTensor {
-            input: top.sent[0],
-            weight: top.sent[1],
-            output: top.upstream_writes[2],
-        },
-        noc_delivered: PerTensor {
-            input: top.delivered[0],
-            weight: top.delivered[1],
-            output: top.delivered[2],
-        },
-        partial_sum_writes: top.partial_writes,
-        partial_sum_reloads: top.partial_reloads,
-        reductions: top.totals.reductions,
-        runtime: RuntimeBreakdown {
-            fill: top.time.fill,
-            steady: top.time.steady,
-            edge: top.time.edge,
-            drain: top.time.drain,
-            compute: top.time.compute,
-            ingress: top.time.ingress,
-            egress: top.time.egress,
-            offchip: offchip_time,
-            offchip_stall: runtime - top.runtime.min(runtime),
-        },
-        double_buffered,
-        l1_step_elements: l1_step,
-        l2_step_elements: l2_step,
-        l2_holds_layer,
-        ..LayerDetail::default()
-    };
-    let requirements = row::Requirements {
-        l1: if double_buffered {
-            l1_step.saturating_mul(2)
-        } else {
-            l1_step
-        },
-        l2: l2_requirement,
-    };
-    let (row, detail) = row::assemble(
-        network,
-        layer,
-        hardware,
-        &expansion,
-        &top,
-        runtime,
-        requirements,
-        detail,
-    );
-    Ok(LayerCost {
-        row,
-        detail: Some(detail),
-    })
+    let prepared = PreparedLayer::build(layer, hardware, exhaustive)?;
+    Ok(prepared.evaluate_unchecked(network, &layer.name, hardware))
 }

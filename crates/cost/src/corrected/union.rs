@@ -14,7 +14,7 @@ use maestro_ir::expansion::{AxisSet, Footprint, MAX_TENSOR_AXES};
 use std::ops::Range;
 
 /// A half-open interval `[start, end)`.
-type Interval = (u64, u64);
+pub type Interval = (u64, u64);
 
 /// Where one axis' interval list of a box lives in [`Boxes::intervals`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -36,7 +36,7 @@ pub struct Boxes {
     difference: Vec<Interval>,
 }
 
-fn intervals_of(axis: &AxisSet, into: &mut Vec<Interval>) {
+pub fn intervals_of(axis: &AxisSet, into: &mut Vec<Interval>) {
     into.clear();
     axis.for_each_interval(|range: Range<u64>| into.push((range.start, range.end)));
 }
@@ -64,7 +64,7 @@ fn intersect(a: &[Interval], b: &[Interval], into: &mut Vec<Interval>) {
 }
 
 /// `a \ b` for sorted disjoint interval lists.
-fn subtract(a: &[Interval], b: &[Interval], into: &mut Vec<Interval>) {
+pub fn subtract(a: &[Interval], b: &[Interval], into: &mut Vec<Interval>) {
     into.clear();
     let mut j = 0;
     for &(start, end) in a {

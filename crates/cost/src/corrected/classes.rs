@@ -1,0 +1,267 @@
+//! The step classes of a level over one tile: the first step, then for every changing loop `j` (inner
+//! loops restart at 0, loop `j` at a middle or its last index) every combination of first/middle/last
+//! for the loops outside it. Their counts add up to the number of steps.
+//!
+//! Each class also gets a canonical key. Every quantity of a step is invariant under translating all
+//! units' regions along one dimension (footprint sizes, their overlaps and unions, and the inner
+//! level's cost all depend only on relative positions), so two classes whose loops have the same
+//! relative index changes, the same partial-tile situation and the same revisit flag have the same
+//! volumes; the level analysis evaluates one class per key and reuses it for the others.
+
+use maestro_ir::expansion::{
+    tensor_uses, LevelGeometry, ScheduleLoop, StepPosition, MAX_LOOPS_PER_LEVEL,
+};
+use maestro_ir::{Dim, LayerType, Tensor};
+
+/// A representative step of a class and how many steps it stands for.
+#[derive(Clone, Copy, Debug)]
+pub struct StepClass {
+    pub current: StepPosition,
+    pub previous: Option<StepPosition>,
+    pub count: u64,
+    /// A loop is at its last index and that tile (or fold) is partial.
+    pub edge: bool,
+    /// The output tile entering in this step was already visited (a reduction loop lies outside).
+    pub revisit: bool,
+}
+
+/// Identifies the classes whose volumes are equal (see the module documentation).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ClassKey {
+    /// The changing schedule loop; `u8::MAX` for the first step.
+    changing: u8,
+    /// Per schedule loop: a code of its state (see [`Schedule::code`]).
+    codes: [u64; MAX_LOOPS_PER_LEVEL],
+}
+
+/// One schedule loop's state: its index and how many steps that state stands for.
+type State = (u64, u64);
+
+/// The facts about a level's schedule that the classes need.
+struct Schedule {
+    len: usize,
+    counts: [u64; MAX_LOOPS_PER_LEVEL],
+    /// The loop's index changes some unit's output tile.
+    output_loops: [bool; MAX_LOOPS_PER_LEVEL],
+    /// The loop's last index has a smaller tile (or fewer active units).
+    partial: [bool; MAX_LOOPS_PER_LEVEL],
+    /// Folds of several spatial maps mix tile shapes differently fold by fold, so each fold is its own
+    /// state there; elsewhere every middle index behaves like index 1.
+    exhaustive: [bool; MAX_LOOPS_PER_LEVEL],
+}
+
+impl Schedule {
+    fn new(geometry: &LevelGeometry, layer_type: LayerType) -> Schedule {
+        let schedule = geometry.schedule();
+        let mut facts = Schedule {
+            len: schedule.len(),
+            counts: [0; MAX_LOOPS_PER_LEVEL],
+            output_loops: [false; MAX_LOOPS_PER_LEVEL],
+            partial: [false; MAX_LOOPS_PER_LEVEL],
+            exhaustive: [false; MAX_LOOPS_PER_LEVEL],
+        };
+        for (position, entry) in schedule.iter().enumerate() {
+            facts.counts[position] = entry.count();
+            facts.output_loops[position] = affects_output(geometry, entry, layer_type);
+            facts.partial[position] = last_is_partial(geometry, entry);
+            facts.exhaustive[position] =
+                matches!(entry, ScheduleLoop::Folds { .. }) && geometry.spatial_loops().len() > 1;
+        }
+        facts
+    }
+
+    /// The states of loop `position` (at most three unless exhaustive), written into `into`.
+    fn states(&self, position: usize, into: &mut Vec<State>) {
+        into.clear();
+        let count = self.counts[position];
+        if self.exhaustive[position] {
+            into.extend((0..count.max(1)).map(|index| (index, 1)));
+            return;
+        }
+        match count {
+            0 | 1 => into.push((0, 1)),
+            2 => into.extend([(0, 1), (1, 1)]),
+            _ => into.extend([(0, 1), (1, count - 2), (count - 1, 1)]),
+        }
+    }
+
+    /// The canonical code of loop `position` at `index` while it does not change: its raw index where
+    /// each fold is distinct, else whether its tile is the partial last one and whether it makes the
+    /// step a revisit.
+    fn code(&self, position: usize, index: u64) -> u64 {
+        if self.exhaustive[position] {
+            return index;
+        }
+        let edge = self.partial[position]
+            && index + 1 == self.counts[position]
+            && self.counts[position] > 1;
+        let revisit = !self.output_loops[position] && index > 0;
+        u64::from(edge) | (u64::from(revisit) << 1)
+    }
+
+    /// The code of the changing loop moving to `index`.
+    fn own_code(&self, position: usize, index: u64) -> u64 {
+        if self.exhaustive[position] {
+            return index;
+        }
+        u64::from(self.partial[position] && index + 1 == self.counts[position])
+    }
+}
+
+/// Whether a schedule loop's index changes some unit's output tile.
+fn affects_output(geometry: &LevelGeometry, entry: &ScheduleLoop, layer_type: LayerType) -> bool {
+    let uses = |dim: Dim| tensor_uses(layer_type, Tensor::Output, dim);
+    match *entry {
+        ScheduleLoop::Tiles { loop_index, .. } => uses(geometry.loop_at(loop_index).spec.dim),
+        ScheduleLoop::Folds { .. } => geometry
+            .spatial_loops()
+            .iter()
+            .any(|&index| uses(geometry.loop_at(index).spec.dim)),
+    }
+}
+
+/// Whether the last index of a schedule loop has a smaller tile (or fewer active units).
+fn last_is_partial(geometry: &LevelGeometry, entry: &ScheduleLoop) -> bool {
+    match *entry {
+        ScheduleLoop::Tiles { loop_index, .. } => geometry.loop_at(loop_index).has_partial_edge(),
+        ScheduleLoop::Folds { .. } => {
+            geometry.spatial.last_fold_active != geometry.spatial.sub_clusters
+                || geometry
+                    .spatial_loops()
+                    .iter()
+                    .any(|&index| geometry.loop_at(index).has_partial_edge())
+        }
+    }
+}
+
+/// The first step of a level.
+pub fn first_position() -> StepPosition {
+    StepPosition {
+        indices: [0; MAX_LOOPS_PER_LEVEL],
+        ordinal: 0,
+        changed: None,
+    }
+}
+
+/// Reusable buffers for [`for_each_class`].
+#[derive(Debug, Default)]
+pub struct ClassScratch {
+    /// States of every outer loop, concatenated; `offsets[i]..offsets[i + 1]` are loop `i`'s.
+    states: Vec<State>,
+    own: Vec<State>,
+    one: Vec<State>,
+}
+
+/// Calls `visit(class, key)` for every step class of the level, in a fixed order (the first step,
+/// then by changing loop, outer states in row-major order, own states inside).
+pub fn for_each_class(
+    geometry: &LevelGeometry,
+    layer_type: LayerType,
+    scratch: &mut ClassScratch,
+    mut visit: impl FnMut(&StepClass, &ClassKey),
+) {
+    let schedule = Schedule::new(geometry, layer_type);
+    let first = first_position();
+    visit(
+        &StepClass {
+            current: first,
+            previous: None,
+            count: 1,
+            edge: false,
+            revisit: false,
+        },
+        &ClassKey {
+            changing: u8::MAX,
+            codes: [0; MAX_LOOPS_PER_LEVEL],
+        },
+    );
+    let mut offsets = [0usize; MAX_LOOPS_PER_LEVEL + 1];
+    scratch.states.clear();
+    for position in 0..schedule.len {
+        schedule.states(position, &mut scratch.one);
+        scratch.states.extend_from_slice(&scratch.one);
+        offsets[position + 1] = scratch.states.len();
+    }
+    for changing in 0..schedule.len {
+        if schedule.counts[changing] < 2 {
+            continue;
+        }
+        schedule.states(changing, &mut scratch.own);
+        scratch.own.retain(|&(index, _)| index > 0);
+        // Inner loops restart: the previous step had them at their last index.
+        let mut previous_base = first;
+        for position in changing + 1..schedule.len {
+            previous_base.indices[position] = schedule.counts[position] - 1;
+        }
+        let mut choice = [0usize; MAX_LOOPS_PER_LEVEL];
+        loop {
+            let mut current = first;
+            let mut previous = previous_base;
+            let mut count = 1u64;
+            let mut edge = false;
+            let mut revisit = false;
+            let mut key = ClassKey {
+                changing: changing as u8,
+                codes: [0; MAX_LOOPS_PER_LEVEL],
+            };
+            for position in 0..changing {
+                let (index, occurrences) = scratch.states[offsets[position] + choice[position]];
+                current.indices[position] = index;
+                previous.indices[position] = index;
+                count = count.saturating_mul(occurrences);
+                edge |= schedule.partial[position]
+                    && index + 1 == schedule.counts[position]
+                    && schedule.counts[position] > 1;
+                revisit |= !schedule.output_loops[position] && index > 0;
+                key.codes[position] = schedule.code(position, index);
+            }
+            for &(own_index, own_count) in &scratch.own {
+                let mut current = current;
+                let mut previous = previous;
+                current.indices[changing] = own_index;
+                previous.indices[changing] = own_index - 1;
+                current.changed = Some(changing);
+                let mut key = key;
+                key.codes[changing] = schedule.own_code(changing, own_index);
+                visit(
+                    &StepClass {
+                        current,
+                        previous: Some(previous),
+                        count: count.saturating_mul(own_count),
+                        edge: edge
+                            || (schedule.partial[changing]
+                                && own_index + 1 == schedule.counts[changing]),
+                        revisit: revisit || !schedule.output_loops[changing],
+                    },
+                    &key,
+                );
+            }
+            // Next combination of the outer loops' states, the innermost outer loop fastest.
+            let mut position = changing;
+            loop {
+                if position == 0 {
+                    break;
+                }
+                position -= 1;
+                choice[position] += 1;
+                if offsets[position] + choice[position] < offsets[position + 1] {
+                    break;
+                }
+                choice[position] = 0;
+            }
+            if choice[..changing].iter().all(|&c| c == 0) {
+                break;
+            }
+        }
+    }
+}
+
+/// The last step's position.
+pub fn last_position(geometry: &LevelGeometry) -> StepPosition {
+    let mut last = first_position();
+    for (position, entry) in geometry.schedule().iter().enumerate() {
+        last.indices[position] = entry.count().saturating_sub(1);
+    }
+    last.ordinal = geometry.steps().saturating_sub(1);
+    last
+}

@@ -1,0 +1,575 @@
+//! A layer analysed once for a hardware *structure*, then costed for any number of hardware
+//! *parameters* (the design-space sweep's inner loop).
+//!
+//! What moves where — every traffic counter, per kind of step the elements sent and received and what
+//! bounds the compute — depends on the layer, its mapping and the structural fields of the
+//! accelerator only. Time, buffering, off-chip traffic, energy, area and power depend on the others.
+//!
+//! | structural (a different value needs a new [`PreparedLayer`]) | evaluation-time |
+//! |---|---|
+//! | `num_pes` | `simd_lanes`, `mac_pipeline_latency` |
+//! | `distribution_noc.multicast` | `l1_size` (double buffering), `l2_size` (off-chip refetches) |
+//! | `collection_noc.implicit_reduction` | `l2_bandwidth`, both NoCs' `bandwidth` and `hop_latency` |
+//! | `distribution_noc.topology`, `collection_noc.topology` | `offchip`, `energy`, `name`, `collection_noc.reduction_op` |
+
+use super::level::{Analyzer, LevelPlan, LevelVolumes, Structure};
+use super::row::{self, accesses_sum, EnergyCounts, Requirements, RowInputs};
+use super::timing::{level_runtime, level_time, LevelLinks, LevelTime};
+use super::{area_power, check_hardware};
+use crate::detail::{Accesses, LayerDetail, PerTensor, RuntimeBreakdown};
+use crate::{CostError, LayerCost};
+use maestro_ir::expansion::{Adjustment, StepPosition, MAX_LOOPS_PER_LEVEL};
+use maestro_ir::{Accelerator, Expansion, Layer, Region, Tensor};
+
+/// The structural fields of an accelerator (see the module documentation).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct HardwareStructure {
+    pub num_pes: u64,
+    pub multicast: bool,
+    pub implicit_reduction: bool,
+    pub distribution_topology: maestro_ir::NocTopology,
+    pub collection_topology: maestro_ir::NocTopology,
+}
+
+impl HardwareStructure {
+    pub fn of(accelerator: &Accelerator) -> HardwareStructure {
+        HardwareStructure {
+            num_pes: accelerator.num_pes,
+            multicast: accelerator.distribution_noc.multicast,
+            implicit_reduction: accelerator.collection_noc.implicit_reduction,
+            distribution_topology: accelerator.distribution_noc.topology,
+            collection_topology: accelerator.collection_noc.topology,
+        }
+    }
+
+    fn traffic(&self) -> Structure {
+        Structure {
+            multicast: self.multicast,
+            implicit_reduction: self.implicit_reduction,
+            distribution_topology: self.distribution_topology,
+            collection_topology: self.collection_topology,
+        }
+    }
+}
+
+/// The headline numbers of one layer on one accelerator.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LayerSummary {
+    /// Cycles.
+    pub runtime: u64,
+    /// nJ.
+    pub energy: f64,
+    /// µm² (the reference's unit).
+    pub area: f64,
+    /// mW.
+    pub power: f64,
+    /// Energy-delay product: `energy × runtime` (nJ·cycles).
+    pub edp: f64,
+}
+
+/// Off-chip and L2 traffic when L2 holds the whole layer (index 1) or not (index 0).
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Storage {
+    offchip: PerTensor<Accesses>,
+    energy: EnergyCounts,
+    offchip_total: u64,
+}
+
+/// A layer analysed for one hardware structure (see the module documentation).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PreparedLayer {
+    layer: String,
+    structure: HardwareStructure,
+    /// Every level shape analysed; inner plans first, the top level last.
+    plans: Vec<LevelPlan>,
+    tensor_sizes: [u64; 3],
+    /// Elements one PE holds for one step, and the L2 working set of one top-level step.
+    l1_step: u64,
+    l2_step: u64,
+    /// Warnings that do not depend on evaluation-time fields (adjusted tiles, unused PEs).
+    structural_warnings: Vec<String>,
+    storage: [Storage; 2],
+}
+
+/// The error of a layer on its own (a network's analysis puts in the layer's index).
+fn layer_error(layer: &Layer, reason: String) -> CostError {
+    CostError {
+        layer_index: 0,
+        layer: layer.name.clone(),
+        reason,
+    }
+}
+
+impl PreparedLayer {
+    /// Analyses `layer` for the structural fields of `accelerator`. Errors (with `layer_index` 0) when
+    /// the hardware has a zero bandwidth, PE count or SIMD width, or the mapping cannot be expanded.
+    pub fn new(layer: &Layer, accelerator: &Accelerator) -> Result<PreparedLayer, CostError> {
+        Self::build(layer, accelerator, false).map_err(|reason| layer_error(layer, reason))
+    }
+
+    /// [`PreparedLayer::new`], optionally evaluating every unit of every step one by one instead of
+    /// by the closed forms (the two must agree exactly; the tests compare them).
+    pub(super) fn build(
+        layer: &Layer,
+        accelerator: &Accelerator,
+        exhaustive: bool,
+    ) -> Result<PreparedLayer, String> {
+        check_hardware(accelerator)?;
+        let structure = HardwareStructure::of(accelerator);
+        let expansion =
+            Expansion::new(layer, structure.num_pes).map_err(|error| error.to_string())?;
+        let bounds = expansion.bounds;
+        let mut structural_warnings = Vec::new();
+        for adjustment in &expansion.adjustments {
+            let Adjustment::TrimmedOverlap {
+                level,
+                dim,
+                written_size,
+                size,
+            } = *adjustment;
+            structural_warnings.push(format!(
+                "level {level}: tiles of {dim} overlapped (size {written_size}); trimmed to {size} so that no MAC repeats"
+            ));
+        }
+        if expansion.used_pes < structure.num_pes {
+            structural_warnings.push(format!(
+                "the mapping uses {} of {} PEs",
+                expansion.used_pes, structure.num_pes
+            ));
+        }
+        let (l1_step, l2_step) = step_working_sets(&expansion);
+        let mut analyzer = Analyzer::new(&expansion, structure.traffic(), exhaustive);
+        analyzer.level(0, &expansion.whole());
+        let plans = analyzer.plans;
+        let top = &plans
+            .last()
+            .ok_or_else(|| "internal inconsistency: no level analysed".to_string())?
+            .volumes;
+        let macs = top.totals.macs;
+        if macs != bounds.macs() || macs == 0 {
+            return Err(format!(
+                "internal inconsistency: {macs} MACs analysed, {} in the layer",
+                bounds.macs()
+            ));
+        }
+        let tensor_sizes = [
+            bounds.tensor_elements(Tensor::Input),
+            bounds.tensor_elements(Tensor::Weight),
+            bounds.tensor_elements(Tensor::Output),
+        ];
+        let storage = [false, true].map(|holds| storage(top, &tensor_sizes, holds));
+        Ok(PreparedLayer {
+            layer: layer.name.clone(),
+            structure,
+            plans,
+            tensor_sizes,
+            l1_step,
+            l2_step,
+            structural_warnings,
+            storage,
+        })
+    }
+
+    /// The structure this layer was prepared for.
+    pub fn structure(&self) -> HardwareStructure {
+        self.structure
+    }
+
+    /// Whether `accelerator` has the structure this layer was prepared for.
+    pub fn fits(&self, accelerator: &Accelerator) -> bool {
+        HardwareStructure::of(accelerator) == self.structure
+    }
+
+    fn check(&self, accelerator: &Accelerator) -> Result<(), CostError> {
+        let error = |reason: String| CostError {
+            layer_index: 0,
+            layer: self.layer.clone(),
+            reason,
+        };
+        check_hardware(accelerator).map_err(error)?;
+        if !self.fits(accelerator) {
+            return Err(error(format!(
+                "the layer was prepared for {:?}, not for {:?}",
+                self.structure,
+                HardwareStructure::of(accelerator)
+            )));
+        }
+        Ok(())
+    }
+
+    /// The full cost on `accelerator` (the same as `analyze_network` gives for this layer).
+    pub fn evaluate(
+        &self,
+        network: &str,
+        accelerator: &Accelerator,
+    ) -> Result<LayerCost, CostError> {
+        self.check(accelerator)?;
+        Ok(self.evaluate_unchecked(network, &self.layer, accelerator))
+    }
+
+    /// Runtime, energy, area, power and energy-delay product on `accelerator`; allocation-free.
+    pub fn evaluate_summary(&self, accelerator: &Accelerator) -> Result<LayerSummary, CostError> {
+        self.check(accelerator)?;
+        let double_buffered = self.double_buffered(accelerator);
+        let top_runtime = self.with_runtimes(accelerator, double_buffered, |runtimes| {
+            runtimes.last().copied().unwrap_or(0)
+        });
+        let storage = &self.storage[usize::from(self.l2_holds_layer(accelerator))];
+        let runtime = top_runtime
+            .max(offchip_time(storage.offchip_total, accelerator))
+            .max(1);
+        let (_, energy) = row::energy(&storage.energy, &accelerator.energy);
+        let hardware_cost = area_power(accelerator);
+        Ok(LayerSummary {
+            runtime,
+            energy,
+            area: hardware_cost.area,
+            power: hardware_cost.power,
+            edp: energy * runtime as f64,
+        })
+    }
+
+    fn double_buffered(&self, accelerator: &Accelerator) -> bool {
+        self.l1_step.saturating_mul(2) <= accelerator.l1_size
+    }
+
+    fn l2_holds_layer(&self, accelerator: &Accelerator) -> bool {
+        self.tensor_sizes
+            .iter()
+            .fold(0u64, |sum, &size| sum.saturating_add(size))
+            <= accelerator.l2_size
+    }
+
+    fn links(
+        &self,
+        plan: &LevelPlan,
+        accelerator: &Accelerator,
+        double_buffered: bool,
+    ) -> LevelLinks {
+        let mut in_bandwidth = accelerator.distribution_noc.bandwidth;
+        let mut out_bandwidth = accelerator.collection_noc.bandwidth;
+        if plan.depth == 0 {
+            in_bandwidth = in_bandwidth.min(accelerator.l2_bandwidth);
+            out_bandwidth = out_bandwidth.min(accelerator.l2_bandwidth);
+        }
+        LevelLinks {
+            in_bandwidth,
+            out_bandwidth,
+            in_latency: accelerator.distribution_noc.hop_latency,
+            out_latency: accelerator.collection_noc.hop_latency,
+            simd_lanes: accelerator.simd_lanes,
+            mac_pipeline_latency: accelerator.mac_pipeline_latency,
+            overlapped: double_buffered || !plan.innermost,
+        }
+    }
+
+    /// Runs `finish` on every plan's runtime (inner plans first), on a stack buffer when it fits.
+    fn with_runtimes<T>(
+        &self,
+        accelerator: &Accelerator,
+        double_buffered: bool,
+        finish: impl FnOnce(&[u64]) -> T,
+    ) -> T {
+        const ON_STACK: usize = 32;
+        let mut stack = [0u64; ON_STACK];
+        let mut heap = Vec::new();
+        let runtimes: &mut [u64] = if self.plans.len() <= ON_STACK {
+            &mut stack[..self.plans.len()]
+        } else {
+            heap.resize(self.plans.len(), 0);
+            &mut heap
+        };
+        for (index, plan) in self.plans.iter().enumerate() {
+            let links = self.links(plan, accelerator, double_buffered);
+            runtimes[index] = level_runtime(
+                &plan.records,
+                plan.drain_arrived,
+                plan.hops,
+                &links,
+                &plan.inner_ids,
+                &runtimes[..index],
+            );
+        }
+        finish(runtimes)
+    }
+
+    /// The top level's time with every statistic.
+    fn top_time(&self, accelerator: &Accelerator, double_buffered: bool) -> LevelTime {
+        self.with_runtimes(accelerator, double_buffered, |runtimes| {
+            let Some(top) = self.plans.last() else {
+                return LevelTime::default();
+            };
+            let links = self.links(top, accelerator, double_buffered);
+            level_time(
+                &top.records,
+                top.drain_arrived,
+                top.hops,
+                &links,
+                &top.inner_ids,
+                runtimes,
+            )
+        })
+    }
+
+    /// The full cost, once the hardware is known to be valid and to fit.
+    pub(super) fn evaluate_unchecked(
+        &self,
+        network: &str,
+        layer: &str,
+        hardware: &Accelerator,
+    ) -> LayerCost {
+        let top_plan = self.plans.last();
+        let empty = LevelVolumes::default();
+        let top = top_plan.map_or(&empty, |plan| &plan.volumes);
+        let mut warnings = self.structural_warnings.clone();
+        let l1_step = self.l1_step;
+        let l2_step = self.l2_step;
+        let double_buffered = self.double_buffered(hardware);
+        if l1_step > hardware.l1_size {
+            warnings.push(format!(
+                "L1 holds {} elements but one step's tiles need {l1_step}",
+                hardware.l1_size
+            ));
+        } else if !double_buffered {
+            warnings.push(format!(
+                "L1 ({}) cannot hold two steps' tiles ({}): no double buffering, ingress and compute serialize",
+                hardware.l1_size,
+                2 * l1_step
+            ));
+        }
+        let top_time = self.top_time(hardware, double_buffered);
+        let l2_holds_layer = self.l2_holds_layer(hardware);
+        let l2_requirement = if l2_holds_layer {
+            l2_step.saturating_mul(2)
+        } else {
+            l2_step
+        };
+        if l2_step > hardware.l2_size {
+            warnings.push(format!(
+                "L2 holds {} elements but one top-level step needs {l2_step}",
+                hardware.l2_size
+            ));
+        }
+        let storage = &self.storage[usize::from(l2_holds_layer)];
+        let offchip = storage.offchip;
+        let offchip_time = offchip_time(storage.offchip_total, hardware);
+        let runtime = top_time.runtime.max(offchip_time).max(1);
+        let (l1, l2) = buffer_accesses(top, &offchip);
+        let detail = LayerDetail {
+            warnings,
+            l1,
+            l2,
+            offchip,
+            cluster_buffers: Accesses {
+                reads: top.totals.cluster_reads,
+                writes: top.totals.cluster_writes,
+            },
+            noc_sent: PerTensor {
+                input: top.sent[0],
+                weight: top.sent[1],
+                output: top.upstream_writes[2],
+            },
+            noc_delivered: PerTensor {
+                input: top.delivered[0],
+                weight: top.delivered[1],
+                output: top.delivered[2],
+            },
+            partial_sum_writes: top.partial_writes,
+            partial_sum_reloads: top.partial_reloads,
+            reductions: top.totals.reductions,
+            runtime: RuntimeBreakdown {
+                fill: top_time.time.fill,
+                steady: top_time.time.steady,
+                edge: top_time.time.edge,
+                drain: top_time.time.drain,
+                compute: top_time.time.compute,
+                ingress: top_time.time.ingress,
+                egress: top_time.time.egress,
+                offchip: offchip_time,
+                offchip_stall: runtime - top_time.runtime.min(runtime),
+            },
+            double_buffered,
+            l1_step_elements: l1_step,
+            l2_step_elements: l2_step,
+            l2_holds_layer,
+            ..LayerDetail::default()
+        };
+        let requirements = Requirements {
+            l1: if double_buffered {
+                l1_step.saturating_mul(2)
+            } else {
+                l1_step
+            },
+            l2: l2_requirement,
+        };
+        let inputs = RowInputs {
+            network,
+            layer,
+            top,
+            top_time: &top_time,
+            runtime,
+            requirements,
+            tensor_sizes: self.tensor_sizes,
+        };
+        let (row, detail) = row::assemble(&inputs, hardware, detail);
+        LayerCost {
+            row,
+            detail: Some(detail),
+        }
+    }
+}
+
+fn offchip_time(total: u64, hardware: &Accelerator) -> u64 {
+    total
+        .div_ceil(hardware.offchip.bandwidth)
+        .saturating_add(hardware.offchip.latency)
+}
+
+/// L1 (summed over PEs) and L2 accesses per tensor.
+fn buffer_accesses(
+    top: &LevelVolumes,
+    offchip: &PerTensor<Accesses>,
+) -> (PerTensor<Accesses>, PerTensor<Accesses>) {
+    let l1 = |tensor: usize| Accesses {
+        reads: top.totals.l1_reads[tensor],
+        writes: top.totals.l1_writes[tensor],
+    };
+    let l2 = PerTensor {
+        input: Accesses {
+            reads: top.upstream_reads[0],
+            writes: offchip.input.reads,
+        },
+        weight: Accesses {
+            reads: top.upstream_reads[1],
+            writes: offchip.weight.reads,
+        },
+        output: Accesses {
+            reads: top.upstream_reads[2],
+            writes: top.upstream_writes[2],
+        },
+    };
+    (
+        PerTensor {
+            input: l1(0),
+            weight: l1(1),
+            output: l1(2),
+        },
+        l2,
+    )
+}
+
+/// Off-chip traffic: every input and weight element at least once, every final output once; when L2
+/// cannot hold the layer, every top-level working set is refetched and partial sums spill.
+fn storage(top: &LevelVolumes, sizes: &[u64; 3], l2_holds_layer: bool) -> Storage {
+    let offchip = if l2_holds_layer {
+        PerTensor {
+            input: Accesses {
+                reads: sizes[0],
+                writes: 0,
+            },
+            weight: Accesses {
+                reads: sizes[1],
+                writes: 0,
+            },
+            output: Accesses {
+                reads: 0,
+                writes: sizes[2],
+            },
+        }
+    } else {
+        PerTensor {
+            input: Accesses {
+                reads: top.sent[0].max(sizes[0]),
+                writes: 0,
+            },
+            weight: Accesses {
+                reads: top.sent[1].max(sizes[1]),
+                writes: 0,
+            },
+            output: Accesses {
+                reads: top.partial_reloads,
+                writes: top.upstream_writes[2].max(sizes[2]),
+            },
+        }
+    };
+    let offchip_total = accesses_sum(&[offchip.input, offchip.weight, offchip.output]);
+    let (l1, l2) = buffer_accesses(top, &offchip);
+    Storage {
+        offchip,
+        energy: EnergyCounts {
+            macs: top.totals.macs,
+            l1: accesses_sum(&[l1.input, l1.weight, l1.output]),
+            cluster: accesses_sum(&[Accesses {
+                reads: top.totals.cluster_reads,
+                writes: top.totals.cluster_writes,
+            }]),
+            l2: accesses_sum(&[l2.input, l2.weight, l2.output]),
+            offchip: offchip_total,
+            noc_element_hops: top.totals.noc_element_hops,
+        },
+        offchip_total,
+    }
+}
+
+/// Elements of all three tensors that one region touches.
+fn tile_set(expansion: &Expansion, region: &Region) -> u64 {
+    Tensor::ALL
+        .iter()
+        .map(|&tensor| expansion.footprint(tensor, region).elements())
+        .sum()
+}
+
+/// One PE's tiles in its first step (the largest: edges are smaller), and the union of the top level's
+/// active units' tiles in its first step.
+fn step_working_sets(expansion: &Expansion) -> (u64, u64) {
+    let first = StepPosition {
+        indices: [0; MAX_LOOPS_PER_LEVEL],
+        ordinal: 0,
+        changed: None,
+    };
+    let whole = expansion.whole();
+    let top = expansion.geometry(0, &whole);
+    let active = top.active_units(&first);
+    let union = if top.spatial_loops().len() <= 1 {
+        // Units of one spatial map hold consecutive tiles: the union spans the first to the last.
+        top.unit_region(&first, 0).map(|mut joined| {
+            if let (Some(&spatial), Some(last)) = (
+                top.spatial_loops().first(),
+                top.unit_region(&first, active.saturating_sub(1)),
+            ) {
+                let dim = top.loop_at(spatial).spec.dim;
+                joined.set(dim, joined.start(dim)..last.end(dim));
+            }
+            joined
+        })
+    } else {
+        let mut union: Option<Region> = None;
+        for unit in 0..active {
+            if let Some(region) = top.unit_region(&first, unit) {
+                union = Some(match union {
+                    None => region,
+                    Some(mut joined) => {
+                        for &dim in expansion.bounds.layer_type.loop_dims() {
+                            joined.set(
+                                dim,
+                                joined.start(dim).min(region.start(dim))
+                                    ..joined.end(dim).max(region.end(dim)),
+                            );
+                        }
+                        joined
+                    }
+                });
+            }
+        }
+        union
+    };
+    let l2 = union.map_or(0, |region| tile_set(expansion, &region));
+    let mut region = whole;
+    for depth in 0..expansion.levels.len() {
+        let geometry = expansion.geometry(depth, &region);
+        if let Some(unit) = geometry.unit_region(&first, 0) {
+            region = unit;
+        }
+    }
+    (tile_set(expansion, &region), l2)
+}

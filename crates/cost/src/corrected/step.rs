@@ -1,0 +1,699 @@
+//! The volumes of one step class: what enters the units (per tensor, delivered and multicast-sent),
+//! what leaves them (output tiles, spatially reduced), and what bounds the compute.
+//!
+//! With at most one spatial map, the units of a step fall into a few segments of consecutive units
+//! whose current and previous tiles are exact translates of each other along the mapped dimension
+//! (cut where a unit holds the partial edge tile, now or before, and where units stop being active).
+//! Every per-unit number is then the same within a segment, and the multicast union has a closed
+//! form per tensor:
+//! - a tensor the mapped dimension does not index is the same for every unit: the union is one unit's
+//!   new elements (or its whole tile if some unit had none before);
+//! - a tensor it indexes through a plain axis is disjoint between units: the union is the sum;
+//! - a tensor it indexes through a sliding window (`y'·σ + r`) is a product of axes shared by all
+//!   units (`A` now, `A'` before) and one window axis `W_u`, so
+//!   `|⋃ C_u \ P_u| = |A \ A'|·|⋃ W_u| + |A ∩ A'|·|⋃ (W_u \ W'_u)|`, two one-dimensional unions over
+//!   translates, extrapolated linearly along long segments (their growth per unit is constant once
+//!   units are further apart than one window).
+//!
+//! Levels with two spatial maps (and the tests' oracle) evaluate every unit one by one.
+
+use super::classes::{last_position, StepClass};
+use super::level::{Analyzer, StepVolumes};
+use super::sampling::elision_block;
+use super::traffic::{egress, ingress, Egress, Ingress, UnitFootprints};
+use super::union::{intervals_of, subtract, Boxes, Interval};
+use maestro_ir::expansion::{
+    tensor_axes, AxisIndex, Footprint, LevelGeometry, Region, StepPosition,
+};
+use maestro_ir::{Dim, LayerType, Strides, Tensor};
+
+/// How the level's spatially mapped dimension indexes a tensor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum TensorUse {
+    /// Not at all: every unit has the same tile.
+    Shared,
+    /// Through one plain axis: units' tiles are disjoint.
+    Disjoint,
+    /// Through one sliding-window axis (`axis`); a unit's window lies `shift` further than its left
+    /// neighbour's.
+    Window { axis: usize, shift: u64 },
+    /// Through several axes: no closed form.
+    Other,
+}
+
+/// What the step analysis needs to know about a level, computed once per level shape.
+#[derive(Clone, Copy, Debug)]
+pub struct LevelContext {
+    layer_type: LayerType,
+    strides: Strides,
+    depth: usize,
+    innermost: bool,
+    uses: [TensorUse; 3],
+    /// Units sampled at each end of a long segment (more than the units one window overlaps).
+    block: u64,
+    closed_form: bool,
+}
+
+impl LevelContext {
+    pub fn new(
+        geometry: &LevelGeometry,
+        layer_type: LayerType,
+        strides: Strides,
+        depth: usize,
+        innermost: bool,
+    ) -> LevelContext {
+        let mut context = LevelContext {
+            layer_type,
+            strides,
+            depth,
+            innermost,
+            uses: [TensorUse::Shared; 3],
+            block: 1,
+            closed_form: false,
+        };
+        match geometry.spatial_loops() {
+            [] => context.closed_form = true,
+            [spatial] => {
+                let mapped = geometry.loop_at(*spatial);
+                let dim = mapped.spec.dim;
+                for (slot, tensor) in context.uses.iter_mut().zip(Tensor::ALL) {
+                    *slot = tensor_use(layer_type, strides, tensor, dim, mapped.tile);
+                }
+                if let Some((_, block)) = elision_block(geometry, layer_type, strides) {
+                    context.block = block;
+                    context.closed_form = !context.uses.contains(&TensorUse::Other)
+                        && matches!(context.uses[2], TensorUse::Shared | TensorUse::Disjoint);
+                }
+            }
+            _ => {}
+        }
+        context
+    }
+
+    /// Whether the closed forms apply (at most one spatial map, each tensor indexed by it at most
+    /// once).
+    pub fn closed_form(&self) -> bool {
+        self.closed_form
+    }
+
+    fn footprint(&self, tensor: Tensor, region: &Region) -> Footprint {
+        Footprint::of(self.layer_type, self.strides, tensor, region)
+    }
+}
+
+fn tensor_use(
+    layer_type: LayerType,
+    strides: Strides,
+    tensor: Tensor,
+    dim: Dim,
+    tile: u64,
+) -> TensorUse {
+    let mut found = TensorUse::Shared;
+    for (axis, index) in tensor_axes(layer_type, strides, tensor).enumerate() {
+        if !index.uses(dim) {
+            continue;
+        }
+        if found != TensorUse::Shared {
+            return TensorUse::Other;
+        }
+        found = match index {
+            AxisIndex::Plain(_) => TensorUse::Disjoint,
+            AxisIndex::Window { out, stride, .. } => TensorUse::Window {
+                axis,
+                shift: if dim == out {
+                    tile.saturating_mul(stride)
+                } else {
+                    tile
+                },
+            },
+        };
+    }
+    found
+}
+
+/// Consecutive units whose tiles are translates of the first one's, now and before.
+#[derive(Clone, Copy, Debug)]
+struct Segment {
+    len: u64,
+    current: Option<Region>,
+    previous: Option<Region>,
+}
+
+/// Reusable buffers of the step analysis.
+#[derive(Debug, Default)]
+pub struct StepScratch {
+    segments: Vec<Segment>,
+    /// Per segment: its representative's window intervals now, and its new window intervals.
+    windows: Vec<Interval>,
+    spans: Vec<(u64, usize, usize, usize, usize)>,
+    current: Vec<Interval>,
+    previous: Vec<Interval>,
+    difference: Vec<Interval>,
+    work: Vec<Interval>,
+    run: Vec<Interval>,
+    // Unit by unit.
+    boxes: Boxes,
+    units: Vec<UnitFootprints>,
+    current_regions: Vec<Region>,
+    previous_regions: Vec<Option<Region>>,
+    leaving: Vec<Footprint>,
+    entering: Vec<Footprint>,
+    order: Vec<usize>,
+    weighted: Vec<(Region, u64)>,
+}
+
+/// Splits the units of a step into segments (see the module documentation).
+fn segments(
+    geometry: &LevelGeometry,
+    current: &StepPosition,
+    previous: Option<&StepPosition>,
+    into: &mut Vec<Segment>,
+) {
+    into.clear();
+    let active = geometry.active_units(current);
+    let previously_active = previous.map_or(0, |previous| geometry.active_units(previous));
+    let total = active.max(previously_active);
+    let mut cuts = [0u64; 8];
+    let mut cut_count = 0;
+    let mut cut = |at: u64| {
+        if at < total {
+            cuts[cut_count] = at;
+            cut_count += 1;
+        }
+    };
+    cut(0);
+    cut(active);
+    cut(previously_active);
+    if let Some(&spatial) = geometry.spatial_loops().first() {
+        let mapped = geometry.loop_at(spatial);
+        if mapped.has_partial_edge() {
+            let units = geometry.spatial.sub_clusters;
+            let last_tile = mapped.tiles.saturating_sub(1);
+            for step in std::iter::once(current).chain(previous) {
+                if let Some(unit) =
+                    last_tile.checked_sub(geometry.fold_of(step).saturating_mul(units))
+                {
+                    cut(unit);
+                    cut(unit.saturating_add(1));
+                }
+            }
+        }
+    }
+    let cuts = &mut cuts[..cut_count];
+    cuts.sort_unstable();
+    for (index, &start) in cuts.iter().enumerate() {
+        let end = cuts.get(index + 1).copied().unwrap_or(total);
+        if start == end {
+            continue;
+        }
+        into.push(Segment {
+            len: end - start,
+            current: geometry.unit_region(current, start),
+            previous: previous.and_then(|previous| geometry.unit_region(previous, start)),
+        });
+    }
+}
+
+/// The number of indices covered by `intervals` (sorted in place).
+fn covered(intervals: &mut [Interval]) -> u64 {
+    intervals.sort_unstable();
+    let mut length = 0u64;
+    let mut reach = 0u64;
+    for &(start, end) in intervals.iter() {
+        let start = start.max(reach);
+        if end > start {
+            length += end - start;
+            reach = end;
+        }
+    }
+    length
+}
+
+/// `|⋃_{k < count} (base + k·shift)|`.
+fn translates_covered(base: &[Interval], count: u64, shift: u64, work: &mut Vec<Interval>) -> u64 {
+    work.clear();
+    for k in 0..count {
+        let offset = k * shift;
+        work.extend(
+            base.iter()
+                .map(|&(start, end)| (start + offset, end + offset)),
+        );
+    }
+    covered(work)
+}
+
+/// The size of the union over segments of translated interval lists: `pieces` are `(units, start,
+/// end)` into `lists`, each unit `shift` further than the one before. Long segments keep `block`
+/// units at each end; their middles add `g(len) − 2·g(block)`, with `g` linear beyond the overlap
+/// reach.
+fn segments_covered(
+    pieces: &[(u64, usize, usize)],
+    lists: &[Interval],
+    shift: u64,
+    block: u64,
+    work: &mut Vec<Interval>,
+    run: &mut Vec<Interval>,
+) -> u64 {
+    work.clear();
+    let mut extra = 0u64;
+    let push_units = |work: &mut Vec<Interval>, base: &[Interval], units: std::ops::Range<u64>| {
+        for k in units {
+            let offset = k * shift;
+            work.extend(
+                base.iter()
+                    .map(|&(start, end)| (start + offset, end + offset)),
+            );
+        }
+    };
+    for &(len, start, end) in pieces {
+        let base = &lists[start..end];
+        if base.is_empty() {
+            continue;
+        }
+        if len <= block.saturating_mul(3) {
+            push_units(work, base, 0..len);
+            continue;
+        }
+        push_units(work, base, 0..block);
+        push_units(work, base, len - block..len);
+        let whole = translates_covered(base, block, shift, run);
+        let shorter = translates_covered(base, block - 1, shift, run);
+        let growth = whole.saturating_sub(shorter);
+        let segment = whole.saturating_add(growth.saturating_mul(len - block));
+        extra = extra.saturating_add(segment.saturating_sub(2 * whole));
+    }
+    covered(work).saturating_add(extra)
+}
+
+/// Ingress of one tensor over the segments, by its closed form.
+fn closed_form_ingress(
+    context: &LevelContext,
+    tensor: Tensor,
+    segments: &[Segment],
+    scratch: &mut StepScratch,
+) -> Ingress {
+    let mut delivered = 0u64;
+    // Any unit now with and without a previous tile: for a tensor they all share, its new elements.
+    let mut with_previous: Option<u64> = None;
+    let mut without_previous: Option<u64> = None;
+    for segment in segments {
+        let Some(current) = &segment.current else {
+            continue;
+        };
+        let now = context.footprint(tensor, current);
+        let new = match &segment.previous {
+            Some(previous) => {
+                let new = now.new_elements(&context.footprint(tensor, previous));
+                with_previous = Some(new);
+                new
+            }
+            None => {
+                let new = now.elements();
+                without_previous = Some(new);
+                new
+            }
+        };
+        delivered = delivered.saturating_add(new.saturating_mul(segment.len));
+    }
+    let multicast_sent = match context.uses[tensor as usize] {
+        TensorUse::Shared => without_previous.or(with_previous).unwrap_or(0),
+        TensorUse::Disjoint | TensorUse::Other => delivered,
+        TensorUse::Window { axis, shift } => {
+            window_union(context, tensor, axis, shift, segments, scratch)
+        }
+    };
+    Ingress {
+        delivered,
+        multicast_sent,
+    }
+}
+
+/// `|⋃ C_u \ P_u|` for a tensor indexed by the mapped dimension through window axis `axis`.
+fn window_union(
+    context: &LevelContext,
+    tensor: Tensor,
+    axis: usize,
+    shift: u64,
+    segments: &[Segment],
+    scratch: &mut StepScratch,
+) -> u64 {
+    scratch.windows.clear();
+    scratch.spans.clear();
+    // |A| (all units now) and |A ∩ A'| (units with a previous tile) on the other axes.
+    let mut shared = 0u64;
+    let mut kept: Option<u64> = None;
+    for segment in segments {
+        let Some(current) = &segment.current else {
+            continue;
+        };
+        let now = context.footprint(tensor, current);
+        let axes = now.axes();
+        shared = axes
+            .iter()
+            .enumerate()
+            .filter(|&(index, _)| index != axis)
+            .fold(1u64, |product, (_, set)| product.saturating_mul(set.len()));
+        intervals_of(&axes[axis], &mut scratch.current);
+        let all_start = scratch.windows.len();
+        scratch.windows.extend_from_slice(&scratch.current);
+        let all_end = scratch.windows.len();
+        match &segment.previous {
+            Some(previous) => {
+                let before = context.footprint(tensor, previous);
+                kept = Some(
+                    axes.iter()
+                        .zip(before.axes())
+                        .enumerate()
+                        .filter(|&(index, _)| index != axis)
+                        .fold(1u64, |product, (_, (mine, theirs))| {
+                            product.saturating_mul(mine.intersection_len(theirs))
+                        }),
+                );
+                intervals_of(&before.axes()[axis], &mut scratch.previous);
+                subtract(&scratch.current, &scratch.previous, &mut scratch.difference);
+                scratch.windows.extend_from_slice(&scratch.difference);
+            }
+            None => scratch.windows.extend_from_slice(&scratch.current),
+        }
+        let new_end = scratch.windows.len();
+        scratch
+            .spans
+            .push((segment.len, all_start, all_end, all_end, new_end));
+    }
+    let block = context.block;
+    let all: Vec<(u64, usize, usize)> = scratch
+        .spans
+        .iter()
+        .map(|&(len, start, end, _, _)| (len, start, end))
+        .collect();
+    let union_all = segments_covered(
+        &all,
+        &scratch.windows,
+        shift,
+        block,
+        &mut scratch.work,
+        &mut scratch.run,
+    );
+    match kept {
+        None => shared.saturating_mul(union_all),
+        Some(kept) => {
+            let new: Vec<(u64, usize, usize)> = scratch
+                .spans
+                .iter()
+                .map(|&(len, _, _, start, end)| (len, start, end))
+                .collect();
+            let union_new = segments_covered(
+                &new,
+                &scratch.windows,
+                shift,
+                block,
+                &mut scratch.work,
+                &mut scratch.run,
+            );
+            (shared - kept.min(shared))
+                .saturating_mul(union_all)
+                .saturating_add(kept.saturating_mul(union_new))
+        }
+    }
+}
+
+/// Fills in a class's output traffic and its ingress totals.
+fn finish_traffic(
+    analyzer: &Analyzer,
+    moved: [Ingress; 2],
+    out: Egress,
+    reload: Egress,
+    volumes: &mut StepVolumes,
+) {
+    let multicast = analyzer.structure.multicast;
+    for (index, moved) in moved.iter().enumerate() {
+        volumes.sent[index] = if multicast {
+            moved.multicast_sent
+        } else {
+            moved.delivered
+        };
+        volumes.delivered[index] = moved.delivered;
+    }
+    volumes.arrived = if analyzer.structure.implicit_reduction {
+        out.distinct_elements
+    } else {
+        out.unit_elements
+    };
+    volumes.out_unit_elements = out.unit_elements;
+    volumes.reductions = out.unit_elements - out.distinct_elements;
+    volumes.reload_sent = if multicast {
+        reload.distinct_elements
+    } else {
+        reload.unit_elements
+    };
+    volumes.delivered[2] = reload.unit_elements;
+}
+
+/// The compute side of a step over the active units' regions (in unit order, each standing for
+/// `weight` units): MACs at the innermost level, the inner levels' plans and counters above it.
+fn compute(
+    analyzer: &mut Analyzer,
+    context: &LevelContext,
+    units: &[(Region, u64)],
+    volumes: &mut StepVolumes,
+) {
+    if context.innermost {
+        let mut active_units = 0u64;
+        for (current, weight) in units {
+            let macs = current.volume(context.layer_type);
+            volumes.step_macs += macs * weight;
+            active_units += weight;
+            volumes.max_unit_macs = volumes.max_unit_macs.max(macs);
+        }
+        volumes.active_pes = active_units as f64;
+        return;
+    }
+    let mut active_pes = 0f64;
+    for &(current, weight) in units {
+        let id = analyzer.level(context.depth + 1, &current);
+        let inner = &analyzer.plans[id as usize].volumes;
+        volumes.inner_totals.add_scaled(&inner.totals, weight);
+        // Added unit by unit, in unit order, so the floating-point sum does not depend on how the
+        // units were grouped.
+        let utilisation = inner.totals.active_pe_steps / inner.steps.max(1) as f64;
+        for _ in 0..weight {
+            active_pes += utilisation;
+        }
+        // The sub-cluster's buffer is the inner level's upstream buffer.
+        let reads: u64 = inner.upstream_reads.iter().sum::<u64>() + inner.sent[0] + inner.sent[1];
+        let writes: u64 = inner.upstream_writes.iter().sum();
+        volumes.inner_totals.cluster_reads = volumes
+            .inner_totals
+            .cluster_reads
+            .saturating_add(reads.saturating_mul(weight));
+        volumes.inner_totals.cluster_writes = volumes
+            .inner_totals
+            .cluster_writes
+            .saturating_add(writes.saturating_mul(weight));
+        volumes.inner_ids.push(id);
+    }
+    volumes.active_pes = active_pes;
+    volumes.inner_ids.sort_unstable();
+    volumes.inner_ids.dedup();
+}
+
+/// A class's volumes by the closed forms (at most one spatial map).
+pub fn closed_form(
+    analyzer: &mut Analyzer,
+    context: &LevelContext,
+    geometry: &LevelGeometry,
+    class: &StepClass,
+) -> StepVolumes {
+    let mut scratch = std::mem::take(&mut analyzer.step_scratch);
+    let mut segment_list = std::mem::take(&mut scratch.segments);
+    segments(
+        geometry,
+        &class.current,
+        class.previous.as_ref(),
+        &mut segment_list,
+    );
+    let moved = [Tensor::Input, Tensor::Weight]
+        .map(|tensor| closed_form_ingress(context, tensor, &segment_list, &mut scratch));
+
+    // Output tiles: the previous tile leaves when the unit's output tile changes (or the unit falls
+    // idle); a revisited tile is read back. Tiles are all equal when the mapped dimension does not
+    // index the output, all distinct when it does.
+    let mut out = Egress::default();
+    let mut reload = Egress::default();
+    let mut leaving_tile = 0u64;
+    let mut entering_tile = 0u64;
+    for segment in &segment_list {
+        let Some(previous) = &segment.previous else {
+            continue;
+        };
+        let before = context.footprint(Tensor::Output, previous);
+        let leaves = match &segment.current {
+            None => true,
+            Some(current) => {
+                let now = context.footprint(Tensor::Output, current);
+                let changed = now != before;
+                if changed && class.revisit {
+                    entering_tile = now.elements();
+                    reload.unit_elements = reload
+                        .unit_elements
+                        .saturating_add(entering_tile.saturating_mul(segment.len));
+                }
+                changed
+            }
+        };
+        if leaves {
+            leaving_tile = before.elements();
+            out.unit_elements = out
+                .unit_elements
+                .saturating_add(leaving_tile.saturating_mul(segment.len));
+        }
+    }
+    let shared_output = context.uses[2] == TensorUse::Shared;
+    out.distinct_elements = if shared_output {
+        leaving_tile
+    } else {
+        out.unit_elements
+    };
+    reload.distinct_elements = if shared_output {
+        entering_tile
+    } else {
+        reload.unit_elements
+    };
+
+    let mut volumes = StepVolumes::default();
+    finish_traffic(analyzer, moved, out, reload, &mut volumes);
+    let mut weighted = std::mem::take(&mut scratch.weighted);
+    weighted.clear();
+    weighted.extend(
+        segment_list
+            .iter()
+            .filter_map(|segment| segment.current.map(|current| (current, segment.len))),
+    );
+    scratch.segments = segment_list;
+    analyzer.step_scratch = scratch;
+    compute(analyzer, context, &weighted, &mut volumes);
+    analyzer.step_scratch.weighted = weighted;
+    volumes
+}
+
+/// Output elements sent after the last step and the distinct ones among them, by the closed form.
+pub fn closed_form_drain(context: &LevelContext, geometry: &LevelGeometry) -> (u64, u64) {
+    let last = last_position(geometry);
+    let mut list = Vec::new();
+    segments(geometry, &last, None, &mut list);
+    let mut sent = 0u64;
+    let mut tile = 0u64;
+    for segment in &list {
+        if let Some(current) = &segment.current {
+            tile = context.footprint(Tensor::Output, current).elements();
+            sent = sent.saturating_add(tile.saturating_mul(segment.len));
+        }
+    }
+    if context.uses[2] == TensorUse::Shared {
+        (sent, tile)
+    } else {
+        (sent, sent)
+    }
+}
+
+/// A class's volumes unit by unit: every active unit's footprints, exact unions over boxes, and
+/// output tiles deduplicated by sorting.
+pub fn unit_by_unit(
+    analyzer: &mut Analyzer,
+    context: &LevelContext,
+    geometry: &LevelGeometry,
+    class: &StepClass,
+) -> StepVolumes {
+    let mut scratch = std::mem::take(&mut analyzer.step_scratch);
+    let active = geometry.active_units(&class.current);
+    let previously_active = class
+        .previous
+        .as_ref()
+        .map_or(0, |previous| geometry.active_units(previous));
+    scratch.current_regions.clear();
+    scratch.previous_regions.clear();
+    scratch.leaving.clear();
+    scratch.entering.clear();
+    for unit in 0..active.max(previously_active) {
+        let previous = class
+            .previous
+            .as_ref()
+            .and_then(|previous| geometry.unit_region(previous, unit));
+        match geometry.unit_region(&class.current, unit) {
+            Some(current) => {
+                scratch.current_regions.push(current);
+                scratch.previous_regions.push(previous);
+            }
+            None => {
+                // Units idle from this step on still send their last output tile up.
+                if let Some(previous) = previous {
+                    scratch
+                        .leaving
+                        .push(context.footprint(Tensor::Output, &previous));
+                }
+            }
+        }
+    }
+    let moved = [Tensor::Input, Tensor::Weight].map(|tensor| {
+        scratch.units.clear();
+        for (current, previous) in scratch
+            .current_regions
+            .iter()
+            .zip(&scratch.previous_regions)
+        {
+            scratch.units.push(UnitFootprints {
+                current: context.footprint(tensor, current),
+                previous: previous
+                    .as_ref()
+                    .map(|previous| context.footprint(tensor, previous)),
+            });
+        }
+        ingress(&scratch.units, &mut scratch.boxes)
+    });
+    for (current, previous) in scratch
+        .current_regions
+        .iter()
+        .zip(&scratch.previous_regions)
+    {
+        let Some(previous) = previous else { continue };
+        let now = context.footprint(Tensor::Output, current);
+        let before = context.footprint(Tensor::Output, previous);
+        if now != before {
+            scratch.leaving.push(before);
+            if class.revisit {
+                scratch.entering.push(now);
+            }
+        }
+    }
+    let out = egress(&scratch.leaving, &mut scratch.order);
+    let reload = egress(&scratch.entering, &mut scratch.order);
+    let mut volumes = StepVolumes::default();
+    finish_traffic(analyzer, moved, out, reload, &mut volumes);
+    let mut weighted = std::mem::take(&mut scratch.weighted);
+    weighted.clear();
+    weighted.extend(scratch.current_regions.iter().map(|&region| (region, 1)));
+    analyzer.step_scratch = scratch;
+    compute(analyzer, context, &weighted, &mut volumes);
+    analyzer.step_scratch.weighted = weighted;
+    volumes
+}
+
+/// Output elements sent after the last step and the distinct ones among them, unit by unit.
+pub fn unit_by_unit_drain(
+    analyzer: &mut Analyzer,
+    context: &LevelContext,
+    geometry: &LevelGeometry,
+) -> (u64, u64) {
+    let scratch = &mut analyzer.step_scratch;
+    let last = last_position(geometry);
+    scratch.leaving.clear();
+    for unit in 0..geometry.active_units(&last) {
+        if let Some(current) = geometry.unit_region(&last, unit) {
+            scratch
+                .leaving
+                .push(context.footprint(Tensor::Output, &current));
+        }
+    }
+    let out = egress(&scratch.leaving, &mut scratch.order);
+    (out.unit_elements, out.distinct_elements)
+}

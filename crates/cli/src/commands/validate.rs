@@ -114,26 +114,11 @@ fn run_network(
     accelerator: &Accelerator,
 ) -> Result<ExitCode, Failure> {
     let loaded = load_network(source, accelerator)?;
-    let network = match source {
-        NetworkSource::EmbeddedDefault => default_subset(&loaded.network),
-        _ => loaded.network.clone(),
-    };
-    let validation = maestro_validate::validate_network(&network, accelerator, &settings.options)
+    let network = &loaded.network;
+    let validation = maestro_validate::validate_network(network, accelerator, &settings.options)
         .map_err(|error| invalid(format!("{}: {error}", loaded.file_name)))?;
     let text = match settings.format {
-        OutputFormat::Table => {
-            let mut text = render::render_validation_table(&validation);
-            if network.layers.len() != loaded.network.layers.len() {
-                text.push_str(&format!(
-                    "The embedded default runs {} of the {} layers of ResNet-50 (stem, first \
-                     bottleneck block, last-stage 3x3, classifier); pass --mapping \
-                     workloads/mappings/resnet50_kcp_ws.m --hw hardware/example.toml for all.\n",
-                    network.layers.len(),
-                    loaded.network.layers.len()
-                ));
-            }
-            text
-        }
+        OutputFormat::Table => render::render_validation_table(&validation),
         OutputFormat::Csv => render::render_validation_csv(&validation),
         OutputFormat::Json => render::render_validation_json(&validation),
     };
@@ -142,32 +127,6 @@ fn run_network(
     }
     emit(&text, settings.output.as_deref())?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// The layers of the embedded default: the stem, the three convolutions of the first bottleneck
-/// block (1x1 reduce, 3x3, 1x1 expand), the last stage's 3x3 convolution and the classifier. The whole
-/// network (54 layers, 24 distinct shapes) takes minutes in today's simulator; these six cover every
-/// kind of layer it has, in seconds.
-const DEFAULT_LAYERS: [&str; 6] = [
-    "conv1",
-    "conv2_1_a",
-    "conv2_1_b",
-    "conv2_1_c",
-    "conv5_1_b",
-    "fc1000",
-];
-
-/// The embedded default network restricted to [`DEFAULT_LAYERS`].
-fn default_subset(network: &Network) -> Network {
-    Network {
-        name: network.name.clone(),
-        layers: network
-            .layers
-            .iter()
-            .filter(|layer| DEFAULT_LAYERS.contains(&layer.name.as_str()))
-            .cloned()
-            .collect(),
-    }
 }
 
 fn write_network_report(directory: &Path, validation: &NetworkValidation) -> Result<(), Failure> {

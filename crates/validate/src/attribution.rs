@@ -15,7 +15,9 @@
 //!
 //! Model side, from `LayerDetail::runtime`:
 //! - compute: the MACs spread evenly over the working PEs, `ceil(MACs / (SIMD × PEs used))`;
-//! - edge tiles: `Σ compute` (the slowest unit of each step) minus that even spread;
+//! - edge tiles: `Σ compute` (the slowest unit of each top-level step) minus that even spread. In a
+//!   multi-level mapping a top-level step's compute is the inner level's whole runtime, so this bucket
+//!   also holds the inner levels' own transfer and serialisation time, not only imbalance;
 //! - off-chip: `offchip_stall`; fill/drain: `drain`; NoC contention: 0 (the model has none);
 //! - ingress: the exposed transfer time `fill + steady + edge − Σ compute`, up to `Σ ingress`;
 //! - egress: the rest of the exposed transfer time.

@@ -13,29 +13,38 @@ use maestro_ir::expansion::{
 };
 use maestro_ir::{Dim, LayerType, Tensor};
 
-/// A representative step of a class and how many steps it stands for.
+/// A representative step of a class.
 #[derive(Clone, Copy, Debug)]
 pub struct StepClass {
     pub current: StepPosition,
     pub previous: Option<StepPosition>,
-    pub count: u64,
     /// A loop is at its last index and that tile (or fold) is partial.
     pub edge: bool,
     /// The output tile entering in this step was already visited (a reduction loop lies outside).
     pub revisit: bool,
 }
 
-/// Identifies the classes whose volumes are equal (see the module documentation).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct ClassKey {
-    /// The changing schedule loop; `u8::MAX` for the first step.
-    changing: u8,
-    /// Per schedule loop: a code of its state (see [`Schedule::code`]).
-    codes: [u64; MAX_LOOPS_PER_LEVEL],
-}
+/// Identifies the classes whose volumes are equal (see the module documentation): the changing loop
+/// in bits 0..4 (15 for the first step), two bits per schedule loop from bit 4 (its tile is the
+/// partial last one; it makes the step a revisit), and the fold index from bit 20 where each fold is
+/// its own state.
+pub type ClassKey = u64;
 
-/// One schedule loop's state: its index and how many steps that state stands for.
-type State = (u64, u64);
+const FIRST_STEP_KEY: ClassKey = 15;
+const CODE_BITS: u32 = 2;
+const CODE_SHIFT: u32 = 4;
+const RAW_SHIFT: u32 = CODE_SHIFT + CODE_BITS * MAX_LOOPS_PER_LEVEL as u32;
+
+/// One schedule loop's state: its index, how many steps it stands for, its key bits, and whether it
+/// makes the step an edge or a revisit.
+#[derive(Clone, Copy, Debug)]
+struct State {
+    index: u64,
+    occurrences: u64,
+    key: ClassKey,
+    edge: bool,
+    revisit: bool,
+}
 
 /// The facts about a level's schedule that the classes need.
 struct Schedule {
@@ -70,8 +79,8 @@ impl Schedule {
         facts
     }
 
-    /// The states of loop `position` (at most three unless exhaustive), written into `into`.
-    fn states(&self, position: usize, into: &mut Vec<State>) {
+    /// The `(index, occurrences)` states of loop `position`: at most three unless exhaustive.
+    fn raw_states(&self, position: usize, into: &mut Vec<(u64, u64)>) {
         into.clear();
         let count = self.counts[position];
         if self.exhaustive[position] {
@@ -85,26 +94,43 @@ impl Schedule {
         }
     }
 
-    /// The canonical code of loop `position` at `index` while it does not change: its raw index where
-    /// each fold is distinct, else whether its tile is the partial last one and whether it makes the
-    /// step a revisit.
-    fn code(&self, position: usize, index: u64) -> u64 {
-        if self.exhaustive[position] {
-            return index;
-        }
+    /// Loop `position` at `index` while it does not change: its raw index where each fold is
+    /// distinct, else whether its tile is the partial last one and whether it makes the step a revisit.
+    fn outer_state(&self, position: usize, (index, occurrences): (u64, u64)) -> State {
         let edge = self.partial[position]
             && index + 1 == self.counts[position]
             && self.counts[position] > 1;
         let revisit = !self.output_loops[position] && index > 0;
-        u64::from(edge) | (u64::from(revisit) << 1)
+        let key = if self.exhaustive[position] {
+            index << RAW_SHIFT
+        } else {
+            (u64::from(edge) | (u64::from(revisit) << 1))
+                << (CODE_SHIFT + CODE_BITS * position as u32)
+        };
+        State {
+            index,
+            occurrences,
+            key,
+            edge,
+            revisit,
+        }
     }
 
-    /// The code of the changing loop moving to `index`.
-    fn own_code(&self, position: usize, index: u64) -> u64 {
-        if self.exhaustive[position] {
-            return index;
+    /// The changing loop moving to `index`.
+    fn own_state(&self, position: usize, (index, occurrences): (u64, u64)) -> State {
+        let edge = self.partial[position] && index + 1 == self.counts[position];
+        let key = if self.exhaustive[position] {
+            index << RAW_SHIFT
+        } else {
+            u64::from(edge) << (CODE_SHIFT + CODE_BITS * position as u32)
+        };
+        State {
+            index,
+            occurrences,
+            key: key | position as u64,
+            edge,
+            revisit: !self.output_loops[position],
         }
-        u64::from(self.partial[position] && index + 1 == self.counts[position])
     }
 }
 
@@ -149,92 +175,81 @@ pub struct ClassScratch {
     /// States of every outer loop, concatenated; `offsets[i]..offsets[i + 1]` are loop `i`'s.
     states: Vec<State>,
     own: Vec<State>,
-    one: Vec<State>,
+    raw: Vec<(u64, u64)>,
 }
 
-/// Calls `visit(class, key)` for every step class of the level, in a fixed order (the first step,
-/// then by changing loop, outer states in row-major order, own states inside).
+/// Calls `visit(key, count, class)` for every step class of the level, in a fixed order (the first
+/// step, then by changing loop, outer states in row-major order, own states inside); `class()` builds
+/// the class's representative step (only needed once per key).
 pub fn for_each_class(
     geometry: &LevelGeometry,
     layer_type: LayerType,
     scratch: &mut ClassScratch,
-    mut visit: impl FnMut(&StepClass, &ClassKey),
+    mut visit: impl FnMut(ClassKey, u64, &dyn Fn() -> StepClass),
 ) {
     let schedule = Schedule::new(geometry, layer_type);
     let first = first_position();
-    visit(
-        &StepClass {
-            current: first,
-            previous: None,
-            count: 1,
-            edge: false,
-            revisit: false,
-        },
-        &ClassKey {
-            changing: u8::MAX,
-            codes: [0; MAX_LOOPS_PER_LEVEL],
-        },
-    );
+    visit(FIRST_STEP_KEY, 1, &|| StepClass {
+        current: first,
+        previous: None,
+        edge: false,
+        revisit: false,
+    });
     let mut offsets = [0usize; MAX_LOOPS_PER_LEVEL + 1];
     scratch.states.clear();
     for position in 0..schedule.len {
-        schedule.states(position, &mut scratch.one);
-        scratch.states.extend_from_slice(&scratch.one);
+        schedule.raw_states(position, &mut scratch.raw);
+        for &raw in &scratch.raw {
+            scratch.states.push(schedule.outer_state(position, raw));
+        }
         offsets[position + 1] = scratch.states.len();
     }
     for changing in 0..schedule.len {
         if schedule.counts[changing] < 2 {
             continue;
         }
-        schedule.states(changing, &mut scratch.own);
-        scratch.own.retain(|&(index, _)| index > 0);
-        // Inner loops restart: the previous step had them at their last index.
-        let mut previous_base = first;
-        for position in changing + 1..schedule.len {
-            previous_base.indices[position] = schedule.counts[position] - 1;
+        schedule.raw_states(changing, &mut scratch.raw);
+        scratch.own.clear();
+        for &raw in scratch.raw.iter().filter(|&&(index, _)| index > 0) {
+            scratch.own.push(schedule.own_state(changing, raw));
         }
         let mut choice = [0usize; MAX_LOOPS_PER_LEVEL];
         loop {
-            let mut current = first;
-            let mut previous = previous_base;
             let mut count = 1u64;
+            let mut key = 0;
             let mut edge = false;
             let mut revisit = false;
-            let mut key = ClassKey {
-                changing: changing as u8,
-                codes: [0; MAX_LOOPS_PER_LEVEL],
-            };
             for position in 0..changing {
-                let (index, occurrences) = scratch.states[offsets[position] + choice[position]];
-                current.indices[position] = index;
-                previous.indices[position] = index;
-                count = count.saturating_mul(occurrences);
-                edge |= schedule.partial[position]
-                    && index + 1 == schedule.counts[position]
-                    && schedule.counts[position] > 1;
-                revisit |= !schedule.output_loops[position] && index > 0;
-                key.codes[position] = schedule.code(position, index);
+                let state = &scratch.states[offsets[position] + choice[position]];
+                count = count.saturating_mul(state.occurrences);
+                key |= state.key;
+                edge |= state.edge;
+                revisit |= state.revisit;
             }
-            for &(own_index, own_count) in &scratch.own {
-                let mut current = current;
-                let mut previous = previous;
-                current.indices[changing] = own_index;
-                previous.indices[changing] = own_index - 1;
-                current.changed = Some(changing);
-                let mut key = key;
-                key.codes[changing] = schedule.own_code(changing, own_index);
-                visit(
-                    &StepClass {
+            for own in &scratch.own {
+                let count = count.saturating_mul(own.occurrences);
+                let class = || {
+                    let mut current = first;
+                    for position in 0..changing {
+                        current.indices[position] =
+                            scratch.states[offsets[position] + choice[position]].index;
+                    }
+                    let mut previous = current;
+                    current.indices[changing] = own.index;
+                    previous.indices[changing] = own.index - 1;
+                    // Inner loops restart: the previous step had them at their last index.
+                    for position in changing + 1..schedule.len {
+                        previous.indices[position] = schedule.counts[position] - 1;
+                    }
+                    current.changed = Some(changing);
+                    StepClass {
                         current,
                         previous: Some(previous),
-                        count: count.saturating_mul(own_count),
-                        edge: edge
-                            || (schedule.partial[changing]
-                                && own_index + 1 == schedule.counts[changing]),
-                        revisit: revisit || !schedule.output_loops[changing],
-                    },
-                    &key,
-                );
+                        edge: edge || own.edge,
+                        revisit: revisit || own.revisit,
+                    }
+                };
+                visit(key | own.key, count, &class);
             }
             // Next combination of the outer loops' states, the innermost outer loop fastest.
             let mut position = changing;

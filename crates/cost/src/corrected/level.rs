@@ -164,7 +164,7 @@ impl Hasher for SmallKeyHasher {
     }
 }
 
-type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<SmallKeyHasher>>;
+pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<SmallKeyHasher>>;
 
 /// Shared state of one layer's analysis.
 pub struct Analyzer<'a> {
@@ -177,6 +177,9 @@ pub struct Analyzer<'a> {
     pub plans: Vec<LevelPlan>,
     class_scratch: ClassScratch,
     pub step_scratch: StepScratch,
+    /// Reused per level analysis: the distinct classes and where each key's class is.
+    tallies: Vec<ClassTally>,
+    seen: FastMap<ClassKey, usize>,
 }
 
 impl std::fmt::Debug for Analyzer<'_> {
@@ -204,6 +207,8 @@ impl<'a> Analyzer<'a> {
             plans: Vec::new(),
             class_scratch: ClassScratch::default(),
             step_scratch: StepScratch::default(),
+            tallies: Vec::new(),
+            seen: FastMap::default(),
         }
     }
 
@@ -257,41 +262,44 @@ impl<'a> Analyzer<'a> {
         };
         // Evaluate one class per key, in the order the classes come; utilisation is a floating-point
         // sum, so it is accumulated class by class in that order.
-        let mut tallies: Vec<ClassTally> = Vec::new();
-        let mut seen: FastMap<ClassKey, usize> = FastMap::default();
+        let mut tallies = std::mem::take(&mut self.tallies);
+        tallies.clear();
+        let mut seen = std::mem::take(&mut self.seen);
+        seen.clear();
         let mut scratch = std::mem::take(&mut self.class_scratch);
         let mut active_pe_steps = 0f64;
         let mut steps = 0u64;
-        for_each_class(&geometry, layer_type, &mut scratch, |class, key| {
-            let index = if self.exhaustive {
+        for_each_class(&geometry, layer_type, &mut scratch, |key, count, class| {
+            let known = if self.exhaustive {
                 None
             } else {
-                seen.get(key).copied()
+                seen.get(&key).copied()
             };
-            let index = match index {
+            let index = match known {
                 Some(index) => index,
                 None => {
-                    let volumes = self.step_volumes(&context, &geometry, class);
+                    let class = class();
+                    let volumes = self.step_volumes(&context, &geometry, &class);
                     tallies.push(ClassTally {
                         volumes,
-                        kind: kind_of(class),
+                        kind: kind_of(&class),
                         count: 0,
                     });
-                    seen.insert(*key, tallies.len() - 1);
+                    seen.insert(key, tallies.len() - 1);
                     tallies.len() - 1
                 }
             };
             let tally = &mut tallies[index];
-            tally.count = tally.count.saturating_add(class.count);
-            steps = steps.saturating_add(class.count);
-            active_pe_steps += tally.volumes.active_pes * class.count as f64;
+            tally.count = tally.count.saturating_add(count);
+            steps = steps.saturating_add(count);
+            active_pe_steps += tally.volumes.active_pes * count as f64;
         });
         self.class_scratch = scratch;
         volumes.steps = steps;
 
         let mut records: Vec<TimeRecord> = Vec::new();
         let mut inner_ids: Vec<u32> = Vec::new();
-        for tally in &tallies {
+        for tally in tallies.iter() {
             let count = tally.count;
             let step = &tally.volumes;
             for tensor in 0..2 {
@@ -357,6 +365,8 @@ impl<'a> Analyzer<'a> {
             );
         }
         volumes.totals.active_pe_steps = active_pe_steps;
+        self.tallies = tallies;
+        self.seen = seen;
 
         // Drain: after the last step every active unit sends its output tile up.
         let drain = self.drain(&context, &geometry);
@@ -422,7 +432,7 @@ impl<'a> Analyzer<'a> {
     /// Output elements the units send after the last step, and the distinct ones among them.
     fn drain(&mut self, context: &step::LevelContext, geometry: &LevelGeometry) -> (u64, u64) {
         if !self.exhaustive && context.closed_form() {
-            step::closed_form_drain(context, geometry)
+            step::closed_form_drain(self, context, geometry)
         } else {
             step::unit_by_unit_drain(self, context, geometry)
         }

@@ -23,7 +23,6 @@ pub use prepared::{HardwareStructure, LayerSummary, PreparedLayer};
 
 use crate::{AnalysisOptions, CostError, LayerCost, NetworkCost};
 use maestro_ir::{Accelerator, Dim, Directive, Layer, LayerType, Network, Strides};
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// What a layer's analysis depends on besides the hardware: layers of a network that agree on it
@@ -61,7 +60,7 @@ pub fn analyze_network(
     let layers = &network.layers;
     let mut first_of: Vec<usize> = Vec::with_capacity(layers.len());
     let mut unique: Vec<usize> = Vec::new();
-    let mut seen: HashMap<LayerKey<'_>, usize> = HashMap::with_capacity(layers.len());
+    let mut seen: level::FastMap<LayerKey<'_>, usize> = level::FastMap::default();
     for (index, layer) in layers.iter().enumerate() {
         let slot = *seen.entry(LayerKey::of(layer)).or_insert_with(|| {
             unique.push(index);

@@ -139,13 +139,17 @@ struct Segment {
     previous: Option<Region>,
 }
 
+/// A segment's unit count and where its window intervals lie in [`StepScratch::windows`]: all of
+/// them, then the new ones.
+type WindowSpan = (u64, usize, usize, usize, usize);
+
 /// Reusable buffers of the step analysis.
 #[derive(Debug, Default)]
 pub struct StepScratch {
     segments: Vec<Segment>,
     /// Per segment: its representative's window intervals now, and its new window intervals.
     windows: Vec<Interval>,
-    spans: Vec<(u64, usize, usize, usize, usize)>,
+    spans: Vec<WindowSpan>,
     current: Vec<Interval>,
     previous: Vec<Interval>,
     difference: Vec<Interval>,
@@ -242,12 +246,13 @@ fn translates_covered(base: &[Interval], count: u64, shift: u64, work: &mut Vec<
     covered(work)
 }
 
-/// The size of the union over segments of translated interval lists: `pieces` are `(units, start,
-/// end)` into `lists`, each unit `shift` further than the one before. Long segments keep `block`
-/// units at each end; their middles add `g(len) − 2·g(block)`, with `g` linear beyond the overlap
-/// reach.
+/// The size of the union over segments of translated interval lists: `spans` are `(units, start,
+/// end, new start, new end)` into `lists` (the new ranges when `new`), each unit `shift` further than
+/// the one before. Long segments keep `block` units at each end; their middles add
+/// `g(len) − 2·g(block)`, with `g` linear beyond the overlap reach.
 fn segments_covered(
-    pieces: &[(u64, usize, usize)],
+    spans: &[WindowSpan],
+    new: bool,
     lists: &[Interval],
     shift: u64,
     block: u64,
@@ -265,8 +270,12 @@ fn segments_covered(
             );
         }
     };
-    for &(len, start, end) in pieces {
-        let base = &lists[start..end];
+    for &(len, all_start, all_end, new_start, new_end) in spans {
+        let base = if new {
+            &lists[new_start..new_end]
+        } else {
+            &lists[all_start..all_end]
+        };
         if base.is_empty() {
             continue;
         }
@@ -381,13 +390,9 @@ fn window_union(
             .push((segment.len, all_start, all_end, all_end, new_end));
     }
     let block = context.block;
-    let all: Vec<(u64, usize, usize)> = scratch
-        .spans
-        .iter()
-        .map(|&(len, start, end, _, _)| (len, start, end))
-        .collect();
     let union_all = segments_covered(
-        &all,
+        &scratch.spans,
+        false,
         &scratch.windows,
         shift,
         block,
@@ -397,13 +402,9 @@ fn window_union(
     match kept {
         None => shared.saturating_mul(union_all),
         Some(kept) => {
-            let new: Vec<(u64, usize, usize)> = scratch
-                .spans
-                .iter()
-                .map(|&(len, _, _, start, end)| (len, start, end))
-                .collect();
             let union_new = segments_covered(
-                &new,
+                &scratch.spans,
+                true,
                 &scratch.windows,
                 shift,
                 block,
@@ -577,13 +578,17 @@ pub fn closed_form(
 }
 
 /// Output elements sent after the last step and the distinct ones among them, by the closed form.
-pub fn closed_form_drain(context: &LevelContext, geometry: &LevelGeometry) -> (u64, u64) {
+pub fn closed_form_drain(
+    analyzer: &mut Analyzer,
+    context: &LevelContext,
+    geometry: &LevelGeometry,
+) -> (u64, u64) {
     let last = last_position(geometry);
-    let mut list = Vec::new();
-    segments(geometry, &last, None, &mut list);
+    let list = &mut analyzer.step_scratch.segments;
+    segments(geometry, &last, None, list);
     let mut sent = 0u64;
     let mut tile = 0u64;
-    for segment in &list {
+    for segment in list.iter() {
         if let Some(current) = &segment.current {
             tile = context.footprint(Tensor::Output, current).elements();
             sent = sent.saturating_add(tile.saturating_mul(segment.len));

@@ -30,8 +30,13 @@ use crate::schedule::{PeWork, Schedule};
 use crate::trace::TraceSink;
 use maestro_ir::{Accelerator, Layer, PeId, Region, Tensor};
 
-/// The most iterations one window spans before it restarts (the longest detected period).
-const MAX_PERIOD: u64 = 4;
+/// A window first spans at most this many iterations before it restarts; every restart without a
+/// skip doubles the span, up to [`MAX_PERIOD`], so short periods are found soon after a transient and
+/// longer ones eventually.
+const FIRST_SPAN: u64 = 4;
+
+/// The longest period a window can find.
+const MAX_PERIOD: u64 = 32;
 
 fn topology(
     links: &mut Vec<LinkSpec>,
@@ -72,6 +77,8 @@ struct WindowState {
     first_step: u64,
     /// Counters since it opened (its inner windows flow into it when they close).
     counters: Counters,
+    /// Iterations it spans before restarting.
+    span: u64,
 }
 
 struct Run<'a> {
@@ -166,7 +173,13 @@ pub fn run_layer(
     };
     let loops = schedule.loops.len();
     let engine = Engine::new(pes, links, distribution, collection, timing, loops);
-    let planner = Planner::new(accelerator, axes, bounds.layer_type, pes);
+    let planner = Planner::new(
+        accelerator,
+        axes,
+        bounds.layer_type,
+        pes,
+        schedule.expansion.whole(),
+    );
     let fits_in_l2 = all_tensors <= accelerator.l2_size;
     let run = Run {
         accelerator,
@@ -213,7 +226,7 @@ impl Run<'_> {
             self.schedule.work_at(&next_indices, &mut next);
         }
         for j in 0..loops {
-            self.open_window(j, 0, 0);
+            self.open_window(j, 0, 0, FIRST_SPAN);
         }
         let mut plan = Plan::default();
         let mut step_counters = Counters::default();
@@ -258,13 +271,18 @@ impl Run<'_> {
             }
             if !jumped {
                 let window = &self.windows[changed];
-                if window.first == 0 || indices[changed] - window.first >= MAX_PERIOD {
+                if window.first == 0 || indices[changed] - window.first >= window.span {
+                    let span = if window.first == 0 {
+                        window.span
+                    } else {
+                        (window.span * 2).min(MAX_PERIOD)
+                    };
                     self.close_window(changed, 1);
-                    self.open_window(changed, indices[changed], step);
+                    self.open_window(changed, indices[changed], step, span);
                 }
             }
             for j in changed + 1..loops {
-                self.open_window(j, 0, step);
+                self.open_window(j, 0, step, FIRST_SPAN);
             }
             top_changed = changed < self.schedule.top_loops();
             if jumped {
@@ -290,11 +308,12 @@ impl Run<'_> {
         self.finish(peak_l1, double_buffered)
     }
 
-    fn open_window(&mut self, j: usize, first: u64, first_step: u64) {
+    fn open_window(&mut self, j: usize, first: u64, first_step: u64, span: u64) {
         self.engine.open_window(j);
         let window = &mut self.windows[j];
         window.first = first;
         window.first_step = first_step;
+        window.span = span;
         window.counters.clear();
     }
 
@@ -356,7 +375,7 @@ impl Run<'_> {
         indices[j] += iterations;
         *step += steps;
         self.skipped += steps;
-        self.open_window(j, indices[j], *step);
+        self.open_window(j, indices[j], *step, FIRST_SPAN);
         Ok(true)
     }
 

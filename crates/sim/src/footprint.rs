@@ -165,6 +165,18 @@ impl Footprint {
         self.elements() - self.intersection(held)
     }
 
+    /// A 64-bit digest of the set, for sorting equal footprints next to each other; equal footprints
+    /// have equal digests (the converse is checked by whoever groups by it).
+    pub fn digest(&self, seed: u64) -> u64 {
+        let mut state = seed ^ u64::from(self.rank);
+        for axis in &self.axes[..self.rank as usize] {
+            for value in [axis.first, axis.windows, axis.width, axis.pitch] {
+                state = (state.rotate_left(5) ^ value).wrapping_mul(0x517c_c1b7_2722_0a95);
+            }
+        }
+        state
+    }
+
     /// The bounding box (exact for outputs, whose axes are plain intervals).
     pub fn hull(&self) -> TensorBox {
         let mut ranges = [IndexRange::default(); MAX_TENSOR_AXES];

@@ -2,8 +2,10 @@
 //! tiles leave (grouped into spatial reductions). Built from the PEs' work in the current and the next
 //! step and from what each PE's L1 holds; independent of time.
 //!
-//! Grouping sorts the (footprint, held footprint, PE) records of the step: PEs needing the same new
-//! elements end up adjacent and form one multicast; no hashing, and every buffer is reused across steps.
+//! Grouping sorts the step's records by a digest of (footprint, held footprint) and PE, so PEs needing
+//! the same new elements end up adjacent; each run is then checked element-set by element-set (runs
+//! whose digests collide are re-sorted by the footprints themselves), so the groups are exact. Every
+//! buffer is reused across steps.
 
 use crate::footprint::{Footprint, TensorAxes};
 use crate::geometry::TensorBox;
@@ -75,23 +77,25 @@ impl Plan {
     }
 }
 
-/// What a PE's L1 holds: the tiles of its last step with work.
+/// What a PE's L1 holds: the tiles of its last step with work. Footprints live in two slots per PE
+/// (`Planner::footprints`): the held one and the one being built, swapped by flipping `slot`, so no
+/// footprint is copied from step to step.
 #[derive(Clone, Copy, Debug)]
 struct Held {
+    valid: bool,
+    slot: u8,
     region: Region,
-    footprints: [Footprint; 3],
     /// The global step it was last active in.
     step: u64,
     /// Whether its output tile is still in L1 (it leaves when it changes or the PE falls idle).
     output_resident: bool,
 }
 
-/// One PE's need for new elements of one tensor.
+/// One PE's need for new elements of one tensor (its footprints are looked up by PE).
 #[derive(Clone, Copy, Debug)]
 struct Need {
     tensor: u8,
-    current: Footprint,
-    held: Footprint,
+    digest: u64,
     pe: u32,
     elements: u64,
 }
@@ -99,7 +103,7 @@ struct Need {
 /// One PE's output tile leaving (or being reloaded).
 #[derive(Clone, Copy, Debug)]
 struct Leaving {
-    footprint: Footprint,
+    digest: u64,
     pe: u32,
     final_output: bool,
     elements: u64,
@@ -114,7 +118,8 @@ pub struct Planner {
     pipeline_latency: u64,
     multicast: bool,
     implicit_reduction: bool,
-    held: Vec<Option<Held>>,
+    held: Vec<Held>,
+    footprints: Vec<[[Footprint; 3]; 2]>,
     needs: Vec<Need>,
     leaving: Vec<Leaving>,
     reloads: Vec<Leaving>,
@@ -129,6 +134,7 @@ impl Planner {
         axes: TensorAxes,
         layer_type: LayerType,
         pes: usize,
+        origin: Region,
     ) -> Planner {
         Planner {
             axes,
@@ -137,13 +143,40 @@ impl Planner {
             pipeline_latency: accelerator.mac_pipeline_latency,
             multicast: accelerator.distribution_noc.multicast,
             implicit_reduction: accelerator.collection_noc.implicit_reduction,
-            held: vec![None; pes],
+            held: vec![
+                Held {
+                    valid: false,
+                    slot: 0,
+                    region: origin,
+                    step: 0,
+                    output_resident: false,
+                };
+                pes
+            ],
+            footprints: vec![[[Footprint::EMPTY; 3]; 2]; pes],
             needs: Vec::new(),
             leaving: Vec::new(),
             reloads: Vec::new(),
             order: Vec::new(),
             scratch_transfers: Vec::new(),
             scratch_destinations: Vec::new(),
+        }
+    }
+
+    /// The footprint of `tensor` that PE `pe` works on now (valid while its step is planned).
+    fn current(&self, pe: u32, tensor: usize) -> &Footprint {
+        let held = &self.held[pe as usize];
+        &self.footprints[pe as usize][usize::from(held.slot)][tensor]
+    }
+
+    /// The footprint of `tensor` that PE `pe` held before this step (empty if nothing, and for a
+    /// tile that has left).
+    fn previous(&self, pe: u32, tensor: usize) -> &Footprint {
+        let held = &self.held[pe as usize];
+        if held.valid && (tensor < 2 || held.output_resident) {
+            &self.footprints[pe as usize][usize::from(1 - held.slot)][tensor]
+        } else {
+            &Footprint::EMPTY
         }
     }
 
@@ -165,13 +198,19 @@ impl Planner {
                 continue;
             }
             let pe_id = pe as u32;
-            let footprints = [0, 1, 2].map(|tensor| self.axes.footprint(tensor, &work.region));
-            let held = self.held[pe];
-            let held_footprint = |tensor: usize| match held {
-                Some(held) if tensor < 2 || held.output_resident => held.footprints[tensor],
-                _ => Footprint::EMPTY,
+            // Build this step's footprints in the slot that is not held, then make it the held one
+            // (`previous` reads the other slot).
+            let slot = {
+                let held = &mut self.held[pe];
+                if held.valid {
+                    held.slot = 1 - held.slot;
+                }
+                usize::from(held.slot)
             };
-            let new_output = footprints[2] != held_footprint(2);
+            for tensor in 0..3 {
+                self.footprints[pe][slot][tensor] = self.axes.footprint(tensor, &work.region);
+            }
+            let new_output = self.current(pe_id, 2) != self.previous(pe_id, 2);
             let macs = work.region.volume(self.layer_type);
             plan.computes.push(PlannedCompute {
                 pe: pe_id,
@@ -181,26 +220,36 @@ impl Planner {
                 macs,
                 new_output,
             });
-            let held_elements: u64 = footprints.iter().map(Footprint::elements).sum();
+            let held_elements: u64 = self.footprints[pe][slot]
+                .iter()
+                .map(Footprint::elements)
+                .sum();
             plan.peak_l1 = plan.peak_l1.max(held_elements);
-            for (tensor, footprint) in footprints.iter().enumerate().take(2) {
-                let previous = held_footprint(tensor);
-                let missing = footprint.missing_from(&previous);
+            for tensor in 0..2 {
+                let missing = self
+                    .current(pe_id, tensor)
+                    .missing_from(self.previous(pe_id, tensor));
                 if missing > 0 {
+                    let digest = if self.multicast {
+                        let current = self.current(pe_id, tensor).digest(tensor as u64);
+                        self.previous(pe_id, tensor).digest(current)
+                    } else {
+                        0
+                    };
                     self.needs.push(Need {
                         tensor: tensor as u8,
-                        current: *footprint,
-                        held: previous,
+                        digest,
                         pe: pe_id,
                         elements: missing,
                     });
                 }
             }
             // A revisited output tile: its partial sums come back from L2, to one unit of the group.
+            let output_digest = self.current(pe_id, 2).digest(2);
             if new_output && work.revisit {
-                let missing = footprints[2].missing_from(&held_footprint(2));
+                let missing = self.current(pe_id, 2).missing_from(self.previous(pe_id, 2));
                 self.reloads.push(Leaving {
-                    footprint: footprints[2],
+                    digest: output_digest,
                     pe: pe_id,
                     final_output: false,
                     elements: missing,
@@ -210,23 +259,23 @@ impl Planner {
                 None => true,
                 Some(next) => {
                     let after = &next[pe];
-                    !after.active || self.axes.footprint(2, &after.region) != footprints[2]
+                    !after.active
+                        || self.axes.footprint(2, &after.region) != *self.current(pe_id, 2)
                 }
             };
             if leaves {
                 self.leaving.push(Leaving {
-                    footprint: footprints[2],
+                    digest: output_digest,
                     pe: pe_id,
                     final_output: work.final_output,
-                    elements: footprints[2].elements(),
+                    elements: self.current(pe_id, 2).elements(),
                 });
             }
-            self.held[pe] = Some(Held {
-                region: work.region,
-                footprints,
-                step,
-                output_resident: !leaves,
-            });
+            let held = &mut self.held[pe];
+            held.valid = true;
+            held.region = work.region;
+            held.step = step;
+            held.output_resident = !leaves;
         }
         self.group_needs(plan);
         self.group_outputs(plan);
@@ -237,24 +286,51 @@ impl Planner {
     fn group_needs(&mut self, plan: &mut Plan) {
         self.scratch_transfers.clear();
         self.scratch_destinations.clear();
+        let mut needs = std::mem::take(&mut self.needs);
+        let same = |planner: &Planner, a: &Need, b: &Need| {
+            let tensor = usize::from(a.tensor);
+            a.tensor == b.tensor
+                && planner.current(a.pe, tensor) == planner.current(b.pe, tensor)
+                && planner.previous(a.pe, tensor) == planner.previous(b.pe, tensor)
+        };
+        let exact = |planner: &Planner, a: &Need, b: &Need| {
+            let (ta, tb) = (usize::from(a.tensor), usize::from(b.tensor));
+            a.tensor
+                .cmp(&b.tensor)
+                .then_with(|| planner.current(a.pe, ta).cmp(planner.current(b.pe, tb)))
+                .then_with(|| planner.previous(a.pe, ta).cmp(planner.previous(b.pe, tb)))
+                .then(a.pe.cmp(&b.pe))
+        };
         if self.multicast {
-            self.needs.sort_unstable_by(|a, b| {
-                (a.tensor, &a.current, &a.held, a.pe).cmp(&(b.tensor, &b.current, &b.held, b.pe))
-            });
+            needs.sort_unstable_by_key(|need| (need.tensor, need.digest, need.pe));
+            // A run of equal digests whose footprints differ is a digest collision: order it by the
+            // footprints themselves.
+            let mut start = 0;
+            while start < needs.len() {
+                let mut end = start + 1;
+                while end < needs.len()
+                    && (needs[end].tensor, needs[end].digest)
+                        == (needs[start].tensor, needs[start].digest)
+                {
+                    end += 1;
+                }
+                if needs[start + 1..end]
+                    .iter()
+                    .any(|need| !same(self, need, &needs[start]))
+                {
+                    needs[start..end].sort_unstable_by(|a, b| exact(self, a, b));
+                }
+                start = end;
+            }
         }
         let mut index = 0;
-        while index < self.needs.len() {
-            let first = self.needs[index];
+        while index < needs.len() {
+            let first = needs[index];
             let start = self.scratch_destinations.len() as u32;
             self.scratch_destinations.push(first.pe);
             index += 1;
-            while self.multicast
-                && index < self.needs.len()
-                && self.needs[index].tensor == first.tensor
-                && self.needs[index].current == first.current
-                && self.needs[index].held == first.held
-            {
-                self.scratch_destinations.push(self.needs[index].pe);
+            while self.multicast && index < needs.len() && same(self, &needs[index], &first) {
+                self.scratch_destinations.push(needs[index].pe);
                 index += 1;
             }
             self.scratch_transfers.push(PlannedTransfer {
@@ -263,13 +339,16 @@ impl Planner {
                 destinations: start..self.scratch_destinations.len() as u32,
             });
         }
+        self.needs = needs;
         // Partial-sum reloads: one per distinct output tile, to its first PE.
-        self.reloads
-            .sort_unstable_by(|a, b| (&a.footprint, a.pe).cmp(&(&b.footprint, b.pe)));
+        let mut reloads = std::mem::take(&mut self.reloads);
+        self.sort_outputs(&mut reloads);
         let mut index = 0;
-        while index < self.reloads.len() {
-            let first = self.reloads[index];
-            while index < self.reloads.len() && self.reloads[index].footprint == first.footprint {
+        while index < reloads.len() {
+            let first = reloads[index];
+            while index < reloads.len()
+                && self.current(reloads[index].pe, 2) == self.current(first.pe, 2)
+            {
                 index += 1;
             }
             if first.elements > 0 {
@@ -282,6 +361,7 @@ impl Planner {
                 });
             }
         }
+        self.reloads = reloads;
         self.order.clear();
         for (index, transfer) in self.scratch_transfers.iter().enumerate() {
             let first_pe = self.scratch_destinations[transfer.destinations.start as usize];
@@ -304,19 +384,45 @@ impl Planner {
         }
     }
 
+    /// Orders output records so that equal output tiles are adjacent, PEs ascending within them.
+    fn sort_outputs(&self, records: &mut [Leaving]) {
+        records.sort_unstable_by_key(|record| (record.digest, record.pe));
+        let mut start = 0;
+        while start < records.len() {
+            let mut end = start + 1;
+            while end < records.len() && records[end].digest == records[start].digest {
+                end += 1;
+            }
+            let first = self.current(records[start].pe, 2);
+            if records[start + 1..end]
+                .iter()
+                .any(|record| self.current(record.pe, 2) != first)
+            {
+                records[start..end].sort_unstable_by(|a, b| {
+                    self.current(a.pe, 2)
+                        .cmp(self.current(b.pe, 2))
+                        .then(a.pe.cmp(&b.pe))
+                });
+            }
+            start = end;
+        }
+    }
+
     /// Spatial-reduction groups: PEs whose identical output tiles leave in the same step.
     fn group_outputs(&mut self, plan: &mut Plan) {
-        self.leaving
-            .sort_unstable_by(|a, b| (&a.footprint, a.pe).cmp(&(&b.footprint, b.pe)));
+        let mut leaving = std::mem::take(&mut self.leaving);
+        self.sort_outputs(&mut leaving);
         let mut groups: usize = 0;
         let mut index = 0;
-        while index < self.leaving.len() {
-            let first = self.leaving[index];
+        while index < leaving.len() {
+            let first = leaving[index];
             let start = plan.source_list.len() as u32;
             let mut final_output = true;
-            while index < self.leaving.len() && self.leaving[index].footprint == first.footprint {
-                plan.source_list.push(self.leaving[index].pe);
-                final_output &= self.leaving[index].final_output;
+            while index < leaving.len()
+                && self.current(leaving[index].pe, 2) == self.current(first.pe, 2)
+            {
+                plan.source_list.push(leaving[index].pe);
+                final_output &= leaving[index].final_output;
                 index += 1;
             }
             let sources = start..plan.source_list.len() as u32;
@@ -326,10 +432,11 @@ impl Planner {
                 sources,
                 final_output,
                 reduced_in_network: self.implicit_reduction || count == 1,
-                output_box: first.footprint.hull(),
+                output_box: self.current(first.pe, 2).hull(),
             });
             groups += 1;
         }
+        self.leaving = leaving;
         // Deterministic order by first source PE.
         plan.egress[..groups].sort_by_key(|egress| plan.source_list[egress.sources.start as usize]);
     }
@@ -344,8 +451,8 @@ impl Planner {
         steps: u64,
     ) {
         let by = translation.amount.saturating_mul(blocks);
-        for held in self.held.iter_mut().flatten() {
-            if held.step < since {
+        for (held, footprints) in self.held.iter_mut().zip(&mut self.footprints) {
+            if !held.valid || held.step < since {
                 continue;
             }
             let range = held.region.range(translation.dim);
@@ -353,7 +460,10 @@ impl Planner {
                 translation.dim,
                 range.start.saturating_add(by)..range.end.saturating_add(by),
             );
-            held.footprints = [0, 1, 2].map(|tensor| self.axes.footprint(tensor, &held.region));
+            let slot = usize::from(held.slot);
+            for (tensor, footprint) in footprints[slot].iter_mut().enumerate() {
+                *footprint = self.axes.footprint(tensor, &held.region);
+            }
             held.step = held.step.saturating_add(steps);
         }
     }

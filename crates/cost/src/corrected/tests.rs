@@ -1,10 +1,10 @@
 //! The spec's worked examples re-derived by hand under the corrected semantics, and property tests.
 
-use super::{analyze_layer, analyze_layer_with};
+use super::{analyze_layer, analyze_layer_with, PreparedLayer};
 use crate::LayerCost;
 use maestro_ir::{
     Accelerator, ClusterDirective, ClusterKind, Dim, Dim::*, Directive, Layer, LayerType,
-    MapDirective, MapKind, Mapping, Strides,
+    MapDirective, MapKind, Mapping, NocTopology, Strides,
 };
 use proptest::prelude::*;
 
@@ -367,4 +367,106 @@ proptest! {
         let exhaustive = analyze_layer_with("N", &layer, &hardware, true);
         prop_assert_eq!(fast, exhaustive);
     }
+}
+
+/// Random evaluation-time hardware around a structure: bandwidths, latencies, SIMD, buffers, off-chip
+/// memory and energy all vary; `num_pes`, multicast, reduction and topologies are the structure's.
+fn evaluation_hardware(structure: &Accelerator) -> impl Strategy<Value = Accelerator> {
+    let structure = structure.clone();
+    (
+        (1u64..64, 1u64..64, 1u64..64, 0u64..4, 0u64..4),
+        (1u64..9, 0u64..4, 1u64..4000, 1u64..200_000),
+        (1u64..100, 0u64..50, 0.5f64..4.0),
+    )
+        .prop_map(
+            move |(
+                (distribution, collection, l2_bandwidth, in_latency, out_latency),
+                (simd, pipeline, l1, l2),
+                (offchip, offchip_latency, energy_scale),
+            )| {
+                let mut hardware = structure.clone();
+                hardware.distribution_noc.bandwidth = distribution;
+                hardware.collection_noc.bandwidth = collection;
+                hardware.l2_bandwidth = l2_bandwidth;
+                hardware.distribution_noc.hop_latency = in_latency;
+                hardware.collection_noc.hop_latency = out_latency;
+                hardware.simd_lanes = simd;
+                hardware.mac_pipeline_latency = pipeline;
+                hardware.l1_size = l1;
+                hardware.l2_size = l2;
+                hardware.offchip.bandwidth = offchip;
+                hardware.offchip.latency = offchip_latency;
+                hardware.energy.l2_access *= energy_scale;
+                hardware.energy.noc_hop *= energy_scale;
+                hardware
+            },
+        )
+}
+
+fn structure_case() -> impl Strategy<Value = (Layer, Accelerator)> {
+    (
+        prop_oneof![
+            random_case().prop_map(|(layer, pes)| (layer, hardware(pes))),
+            many_unit_case(),
+        ],
+        prop::bool::ANY,
+        prop::bool::ANY,
+        prop::sample::select(vec![NocTopology::Bus, NocTopology::Tree, NocTopology::Mesh]),
+        prop::sample::select(vec![NocTopology::Bus, NocTopology::Tree, NocTopology::Mesh]),
+    )
+        .prop_map(|((layer, mut hardware), multicast, reduction, into, out)| {
+            hardware.distribution_noc.multicast = multicast;
+            hardware.collection_noc.implicit_reduction = reduction;
+            hardware.distribution_noc.topology = into;
+            hardware.collection_noc.topology = out;
+            (layer, hardware)
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn prepared_layers_evaluate_exactly_like_a_fresh_analysis(
+        ((layer, structure), evaluations) in structure_case().prop_flat_map(|(layer, structure)| {
+            let sweep = prop::collection::vec(evaluation_hardware(&structure), 1..4);
+            (Just((layer, structure)), sweep)
+        }),
+    ) {
+        let prepared = PreparedLayer::new(&layer, &structure).unwrap();
+        for hardware in &evaluations {
+            let fresh = analyze_layer("N", &layer, hardware).unwrap();
+            let evaluated = prepared.evaluate("N", hardware).unwrap();
+            prop_assert_eq!(&evaluated, &fresh);
+            let summary = prepared.evaluate_summary(hardware).unwrap();
+            prop_assert_eq!(summary.runtime as i64, fresh.row.runtime_cycles);
+            prop_assert_eq!(summary.energy.to_bits(), fresh.row.energy_nj.to_bits());
+            prop_assert_eq!(summary.area.to_bits(), fresh.row.area.to_bits());
+            prop_assert_eq!(summary.power.to_bits(), fresh.row.power.to_bits());
+            prop_assert_eq!(summary.edp, fresh.row.energy_nj * fresh.row.runtime_cycles as f64);
+        }
+    }
+}
+
+#[test]
+fn a_prepared_layer_refuses_hardware_of_another_structure() {
+    let layer = conv(
+        &[(K, 4), (C, 2), (R, 3), (S, 3), (Y, 6), (X, 6)],
+        1,
+        vec![s(1, 1, K), t(1, 1, C), t(3, 1, Y), t(3, 1, X)],
+    );
+    let structure = hardware(4);
+    let prepared = PreparedLayer::new(&layer, &structure).unwrap();
+    assert!(prepared.fits(&structure));
+    let mut other = structure.clone();
+    other.distribution_noc.multicast = false;
+    assert!(!prepared.fits(&other));
+    let error = prepared.evaluate("N", &other).unwrap_err();
+    assert!(error.reason.contains("prepared for"), "{}", error.reason);
+    let mut broken = structure.clone();
+    broken.simd_lanes = 0;
+    assert_eq!(
+        prepared.evaluate_summary(&broken).unwrap_err().reason,
+        "the hardware's simd_lanes is 0"
+    );
 }

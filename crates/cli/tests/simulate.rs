@@ -48,7 +48,9 @@ const TINY: &str = "crates/cli/tests/data/tiny.m";
 
 #[test]
 fn a_table_of_the_tiny_network() {
-    check(&["simulate", "--mapping", TINY], expect![[r#"
+    check(
+        &["simulate", "--mapping", TINY],
+        expect![[r#"
         exit: 0
         --- stdout
         Network: tiny (simulated, 256 PEs; 79 of 101 steps skipped in closed form)
@@ -61,7 +63,8 @@ fn a_table_of_the_tiny_network() {
         └──────────────────┴─────────┴────────┴────────────┴─────────┴────────────┴─────────────┴───────────────┴───────────────┴──────────┴─────────┘
         Runtime in cycles; PE util: computing share of all PE-cycles; waits: shares of all PE-cycles; NoC delivered: elements received by PEs and L2; Dist p99: 99th percentile of distribution latency in cycles; Peak L1: elements per PE.
         --- stderr
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
@@ -225,13 +228,16 @@ fn a_trace_larger_than_the_limit_is_refused() {
 #[test]
 fn capacity_is_checked_unless_ignored() {
     let args = ["simulate", "--mapping", TINY, "--l1-size", "8"];
-    check(&args, expect![[r#"
+    check(
+        &args,
+        expect![[r#"
         exit: 1
         --- stdout
         --- stderr
           × crates/cli/tests/data/tiny.m: layer `CONV1`: one step needs 19 elements of L1 per PE, but L1
           │ holds 8
-    "#]]);
+    "#]],
+    );
     let mut ignoring = args.to_vec();
     ignoring.push("--ignore-capacity");
     assert_eq!(exit_code(&ignoring), 0);

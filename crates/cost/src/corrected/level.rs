@@ -128,8 +128,9 @@ pub struct StepVolumes {
     pub active_pes: f64,
     /// Outer levels: the inner levels' counters, weighted by how many units run each.
     pub inner_totals: Totals,
-    /// Outer levels: the inner plans the step's units run (compute is the slowest of them).
-    pub inner_ids: Vec<u32>,
+    /// Outer levels: the inner plans the step's units run (compute is the slowest of them), as a
+    /// range of the level's id arena.
+    pub inner_ids: std::ops::Range<usize>,
 }
 
 /// The lengths of a tile's loop dimensions (in the layer type's loop order).
@@ -175,11 +176,20 @@ pub struct Analyzer<'a> {
     memo: Vec<FastMap<ShapeKey, u32>>,
     /// Every analysed level shape; inner plans precede the plans that use them.
     pub plans: Vec<LevelPlan>,
-    class_scratch: ClassScratch,
+    /// Per depth (a level's analysis runs the inner level's inside it).
+    level_scratch: Vec<LevelScratch>,
     pub step_scratch: StepScratch,
-    /// Reused per level analysis: the distinct classes and where each key's class is.
+}
+
+/// Buffers of one level's analysis, reused from one tile shape to the next.
+#[derive(Default)]
+struct LevelScratch {
+    classes: ClassScratch,
+    /// The distinct classes and where each key's class is.
     tallies: Vec<ClassTally>,
     seen: FastMap<ClassKey, usize>,
+    /// Inner plan ids of the classes' steps.
+    inner_ids: Vec<u32>,
 }
 
 impl std::fmt::Debug for Analyzer<'_> {
@@ -205,10 +215,10 @@ impl<'a> Analyzer<'a> {
             exhaustive,
             memo: vec![FastMap::default(); expansion.levels.len()],
             plans: Vec::new(),
-            class_scratch: ClassScratch::default(),
+            level_scratch: (0..expansion.levels.len())
+                .map(|_| LevelScratch::default())
+                .collect(),
             step_scratch: StepScratch::default(),
-            tallies: Vec::new(),
-            seen: FastMap::default(),
         }
     }
 
@@ -262,11 +272,15 @@ impl<'a> Analyzer<'a> {
         };
         // Evaluate one class per key, in the order the classes come; utilisation is a floating-point
         // sum, so it is accumulated class by class in that order.
-        let mut tallies = std::mem::take(&mut self.tallies);
+        let LevelScratch {
+            classes: mut scratch,
+            mut tallies,
+            mut seen,
+            inner_ids: mut arena,
+        } = std::mem::take(&mut self.level_scratch[depth]);
         tallies.clear();
-        let mut seen = std::mem::take(&mut self.seen);
         seen.clear();
-        let mut scratch = std::mem::take(&mut self.class_scratch);
+        arena.clear();
         let mut active_pe_steps = 0f64;
         let mut steps = 0u64;
         for_each_class(&geometry, layer_type, &mut scratch, |key, count, class| {
@@ -279,7 +293,7 @@ impl<'a> Analyzer<'a> {
                 Some(index) => index,
                 None => {
                     let class = class();
-                    let volumes = self.step_volumes(&context, &geometry, &class);
+                    let volumes = self.step_volumes(&context, &geometry, &class, &mut arena);
                     tallies.push(ClassTally {
                         volumes,
                         kind: kind_of(&class),
@@ -294,7 +308,6 @@ impl<'a> Analyzer<'a> {
             steps = steps.saturating_add(count);
             active_pe_steps += tally.volumes.active_pes * count as f64;
         });
-        self.class_scratch = scratch;
         volumes.steps = steps;
 
         let mut records: Vec<TimeRecord> = Vec::new();
@@ -337,7 +350,7 @@ impl<'a> Analyzer<'a> {
             } else {
                 volumes.totals.add_scaled(&step.inner_totals, count);
                 let start = u32::try_from(inner_ids.len()).unwrap_or(u32::MAX);
-                inner_ids.extend_from_slice(&step.inner_ids);
+                inner_ids.extend_from_slice(&arena[step.inner_ids.clone()]);
                 ComputeBound::Inner {
                     start,
                     len: u32::try_from(step.inner_ids.len()).unwrap_or(u32::MAX),
@@ -365,8 +378,12 @@ impl<'a> Analyzer<'a> {
             );
         }
         volumes.totals.active_pe_steps = active_pe_steps;
-        self.tallies = tallies;
-        self.seen = seen;
+        self.level_scratch[depth] = LevelScratch {
+            classes: scratch,
+            tallies,
+            seen,
+            inner_ids: arena,
+        };
 
         // Drain: after the last step every active unit sends its output tile up.
         let drain = self.drain(&context, &geometry);
@@ -421,11 +438,12 @@ impl<'a> Analyzer<'a> {
         context: &step::LevelContext,
         geometry: &LevelGeometry,
         class: &StepClass,
+        inner_ids: &mut Vec<u32>,
     ) -> StepVolumes {
         if !self.exhaustive && context.closed_form() {
-            step::closed_form(self, context, geometry, class)
+            step::closed_form(self, context, geometry, class, inner_ids)
         } else {
-            step::unit_by_unit(self, context, geometry, class)
+            step::unit_by_unit(self, context, geometry, class, inner_ids)
         }
     }
 

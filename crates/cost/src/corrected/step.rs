@@ -23,7 +23,8 @@ use super::sampling::elision_block;
 use super::traffic::{egress, ingress, Egress, Ingress, UnitFootprints};
 use super::union::{intervals_of, subtract, Boxes, Interval};
 use maestro_ir::expansion::{
-    tensor_axes, AxisIndex, Footprint, LevelGeometry, Region, StepPosition,
+    tensor_axes, AxisIndex, AxisSet, Footprint, LevelGeometry, Region, StepPosition,
+    MAX_TENSOR_AXES,
 };
 use maestro_ir::{Dim, LayerType, Strides, Tensor};
 
@@ -41,11 +42,58 @@ enum TensorUse {
     Other,
 }
 
+/// How a tensor's axes are indexed by the loop dimensions.
+#[derive(Clone, Copy, Debug)]
+struct TensorAxes {
+    axes: [AxisIndex; MAX_TENSOR_AXES],
+    count: usize,
+}
+
+impl TensorAxes {
+    fn of(layer_type: LayerType, strides: Strides, tensor: Tensor) -> TensorAxes {
+        let mut axes = TensorAxes {
+            axes: [AxisIndex::Plain(Dim::N); MAX_TENSOR_AXES],
+            count: 0,
+        };
+        for index in tensor_axes(layer_type, strides, tensor).take(MAX_TENSOR_AXES) {
+            axes.axes[axes.count] = index;
+            axes.count += 1;
+        }
+        axes
+    }
+
+    fn iter(&self) -> impl Iterator<Item = AxisIndex> + '_ {
+        self.axes[..self.count].iter().copied()
+    }
+}
+
+/// The index set of one tensor axis over a region (as in `Footprint::of`).
+fn axis_set(index: AxisIndex, region: &Region) -> AxisSet {
+    match index {
+        AxisIndex::Plain(dim) => AxisSet::Interval {
+            start: region.start(dim),
+            end: region.end(dim),
+        },
+        AxisIndex::Window {
+            out,
+            filter,
+            stride,
+        } => AxisSet::Window {
+            out_start: region.start(out),
+            out_end: region.end(out),
+            filter_start: region.start(filter),
+            filter_end: region.end(filter),
+            stride,
+        },
+    }
+}
+
 /// What the step analysis needs to know about a level, computed once per level shape.
 #[derive(Clone, Copy, Debug)]
 pub struct LevelContext {
     layer_type: LayerType,
     strides: Strides,
+    axes: [TensorAxes; 3],
     depth: usize,
     innermost: bool,
     uses: [TensorUse; 3],
@@ -65,6 +113,7 @@ impl LevelContext {
         let mut context = LevelContext {
             layer_type,
             strides,
+            axes: Tensor::ALL.map(|tensor| TensorAxes::of(layer_type, strides, tensor)),
             depth,
             innermost,
             uses: [TensorUse::Shared; 3],
@@ -98,6 +147,34 @@ impl LevelContext {
 
     fn footprint(&self, tensor: Tensor, region: &Region) -> Footprint {
         Footprint::of(self.layer_type, self.strides, tensor, region)
+    }
+
+    /// Elements of `tensor` that `region` touches (`Footprint::elements`, without building it).
+    fn elements(&self, tensor: Tensor, region: &Region) -> u64 {
+        self.axes[tensor as usize]
+            .iter()
+            .fold(1u64, |product, index| {
+                product.saturating_mul(axis_set(index, region).len())
+            })
+    }
+
+    /// Elements of `tensor` in `current` that are not in `previous` (`Footprint::new_elements`).
+    fn new_elements(&self, tensor: Tensor, current: &Region, previous: &Region) -> u64 {
+        let common = self.axes[tensor as usize]
+            .iter()
+            .fold(1u64, |product, index| {
+                product.saturating_mul(
+                    axis_set(index, current).intersection_len(&axis_set(index, previous)),
+                )
+            });
+        self.elements(tensor, current) - common
+    }
+
+    /// Whether two regions touch the same elements of `tensor` (equal footprints).
+    fn same_tile(&self, tensor: Tensor, a: &Region, b: &Region) -> bool {
+        self.axes[tensor as usize]
+            .iter()
+            .all(|index| axis_set(index, a) == axis_set(index, b))
     }
 }
 
@@ -309,15 +386,14 @@ fn closed_form_ingress(
         let Some(current) = &segment.current else {
             continue;
         };
-        let now = context.footprint(tensor, current);
         let new = match &segment.previous {
             Some(previous) => {
-                let new = now.new_elements(&context.footprint(tensor, previous));
+                let new = context.new_elements(tensor, current, previous);
                 with_previous = Some(new);
                 new
             }
             None => {
-                let new = now.elements();
+                let new = context.elements(tensor, current);
                 without_previous = Some(new);
                 new
             }
@@ -355,30 +431,33 @@ fn window_union(
         let Some(current) = &segment.current else {
             continue;
         };
-        let now = context.footprint(tensor, current);
-        let axes = now.axes();
+        let axes = &context.axes[tensor as usize];
         shared = axes
             .iter()
             .enumerate()
             .filter(|&(index, _)| index != axis)
-            .fold(1u64, |product, (_, set)| product.saturating_mul(set.len()));
-        intervals_of(&axes[axis], &mut scratch.current);
+            .fold(1u64, |product, (_, index)| {
+                product.saturating_mul(axis_set(index, current).len())
+            });
+        let window = axis_set(axes.axes[axis], current);
+        intervals_of(&window, &mut scratch.current);
         let all_start = scratch.windows.len();
         scratch.windows.extend_from_slice(&scratch.current);
         let all_end = scratch.windows.len();
         match &segment.previous {
             Some(previous) => {
-                let before = context.footprint(tensor, previous);
                 kept = Some(
                     axes.iter()
-                        .zip(before.axes())
                         .enumerate()
                         .filter(|&(index, _)| index != axis)
-                        .fold(1u64, |product, (_, (mine, theirs))| {
-                            product.saturating_mul(mine.intersection_len(theirs))
+                        .fold(1u64, |product, (_, index)| {
+                            product.saturating_mul(
+                                axis_set(index, current)
+                                    .intersection_len(&axis_set(index, previous)),
+                            )
                         }),
                 );
-                intervals_of(&before.axes()[axis], &mut scratch.previous);
+                intervals_of(&axis_set(axes.axes[axis], previous), &mut scratch.previous);
                 subtract(&scratch.current, &scratch.previous, &mut scratch.difference);
                 scratch.windows.extend_from_slice(&scratch.difference);
             }
@@ -457,6 +536,7 @@ fn compute(
     context: &LevelContext,
     units: &[(Region, u64)],
     volumes: &mut StepVolumes,
+    inner_ids: &mut Vec<u32>,
 ) {
     if context.innermost {
         let mut active_units = 0u64;
@@ -470,6 +550,7 @@ fn compute(
         return;
     }
     let mut active_pes = 0f64;
+    let start = inner_ids.len();
     for &(current, weight) in units {
         let id = analyzer.level(context.depth + 1, &current);
         let inner = &analyzer.plans[id as usize].volumes;
@@ -491,11 +572,14 @@ fn compute(
             .inner_totals
             .cluster_writes
             .saturating_add(writes.saturating_mul(weight));
-        volumes.inner_ids.push(id);
+        inner_ids.push(id);
     }
     volumes.active_pes = active_pes;
-    volumes.inner_ids.sort_unstable();
-    volumes.inner_ids.dedup();
+    let mut ids = inner_ids.split_off(start);
+    ids.sort_unstable();
+    ids.dedup();
+    inner_ids.extend_from_slice(&ids);
+    volumes.inner_ids = start..inner_ids.len();
 }
 
 /// A class's volumes by the closed forms (at most one spatial map).
@@ -504,6 +588,7 @@ pub fn closed_form(
     context: &LevelContext,
     geometry: &LevelGeometry,
     class: &StepClass,
+    inner_ids: &mut Vec<u32>,
 ) -> StepVolumes {
     let mut scratch = std::mem::take(&mut analyzer.step_scratch);
     let mut segment_list = std::mem::take(&mut scratch.segments);
@@ -527,14 +612,12 @@ pub fn closed_form(
         let Some(previous) = &segment.previous else {
             continue;
         };
-        let before = context.footprint(Tensor::Output, previous);
         let leaves = match &segment.current {
             None => true,
             Some(current) => {
-                let now = context.footprint(Tensor::Output, current);
-                let changed = now != before;
+                let changed = !context.same_tile(Tensor::Output, current, previous);
                 if changed && class.revisit {
-                    entering_tile = now.elements();
+                    entering_tile = context.elements(Tensor::Output, current);
                     reload.unit_elements = reload
                         .unit_elements
                         .saturating_add(entering_tile.saturating_mul(segment.len));
@@ -543,7 +626,7 @@ pub fn closed_form(
             }
         };
         if leaves {
-            leaving_tile = before.elements();
+            leaving_tile = context.elements(Tensor::Output, previous);
             out.unit_elements = out
                 .unit_elements
                 .saturating_add(leaving_tile.saturating_mul(segment.len));
@@ -572,7 +655,7 @@ pub fn closed_form(
     );
     scratch.segments = segment_list;
     analyzer.step_scratch = scratch;
-    compute(analyzer, context, &weighted, &mut volumes);
+    compute(analyzer, context, &weighted, &mut volumes, inner_ids);
     analyzer.step_scratch.weighted = weighted;
     volumes
 }
@@ -590,7 +673,7 @@ pub fn closed_form_drain(
     let mut tile = 0u64;
     for segment in list.iter() {
         if let Some(current) = &segment.current {
-            tile = context.footprint(Tensor::Output, current).elements();
+            tile = context.elements(Tensor::Output, current);
             sent = sent.saturating_add(tile.saturating_mul(segment.len));
         }
     }
@@ -608,6 +691,7 @@ pub fn unit_by_unit(
     context: &LevelContext,
     geometry: &LevelGeometry,
     class: &StepClass,
+    inner_ids: &mut Vec<u32>,
 ) -> StepVolumes {
     let mut scratch = std::mem::take(&mut analyzer.step_scratch);
     let active = geometry.active_units(&class.current);
@@ -678,7 +762,7 @@ pub fn unit_by_unit(
     weighted.clear();
     weighted.extend(scratch.current_regions.iter().map(|&region| (region, 1)));
     analyzer.step_scratch = scratch;
-    compute(analyzer, context, &weighted, &mut volumes);
+    compute(analyzer, context, &weighted, &mut volumes, inner_ids);
     analyzer.step_scratch.weighted = weighted;
     volumes
 }

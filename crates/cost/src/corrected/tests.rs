@@ -252,6 +252,14 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
 
     #[test]
+    fn closed_forms_equal_unit_by_unit_on_random_layers((layer, pes) in random_case()) {
+        let hardware = hardware(pes);
+        let fast = analyze_layer_with("N", &layer, &hardware, false);
+        let exhaustive = analyze_layer_with("N", &layer, &hardware, true);
+        prop_assert_eq!(fast, exhaustive);
+    }
+
+    #[test]
     fn macs_are_the_product_of_loop_bounds((layer, pes) in random_case()) {
         let cost = run(&layer, &hardware(pes));
         prop_assert_eq!(cost.row.macs as u64, layer.loop_bounds().unwrap().macs());
@@ -361,6 +369,8 @@ fn many_unit_case() -> impl Strategy<Value = (Layer, Accelerator)> {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 
+    /// The closed forms (segments of translated units, extrapolated window unions, one evaluation per
+    /// class key) against every unit of every class evaluated one by one with exact box unions.
     #[test]
     fn eliding_runs_of_translated_units_changes_nothing((layer, hardware) in many_unit_case()) {
         let fast = analyze_layer_with("N", &layer, &hardware, false);

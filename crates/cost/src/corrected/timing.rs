@@ -3,6 +3,11 @@
 //! those volumes into cycles for given bandwidths, latencies, SIMD width and buffering. Every per-step
 //! time rule of the corrected model lives here ([`step_time`], [`transfer_cycles`], [`compute_cycles`]),
 //! so changing how a step's terms combine is a change in one place.
+//!
+//! A new time term that depends on some other volume of a step (say, the number of receiving units
+//! for a contention model) is added in three places: a field of [`TimeRecord`] (records with different
+//! values must not be merged, so it also goes into `level::push_record`'s comparison), its value from
+//! the class's `StepVolumes` where `level.rs` builds the record, and its use here.
 
 /// How a step is timed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

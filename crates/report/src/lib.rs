@@ -6,6 +6,7 @@ pub mod c_format;
 pub mod csv;
 pub mod json;
 pub mod sim;
+pub mod study;
 pub mod summary;
 pub mod table;
 pub mod totals;

@@ -1,0 +1,15 @@
+//! Renderings of the studies of `maestro-study`: sweeps (table, CSV, JSON, SVG), the NoC contention
+//! report (text, JSON) and the design-space exploration (table, CSV, JSON, SVG scatter).
+
+mod contention;
+mod dse;
+mod format;
+mod plots;
+mod sweep;
+#[cfg(test)]
+mod tests;
+
+pub use contention::{render_contention_json, render_contention_text};
+pub use dse::{render_dse_csv, render_dse_json, render_dse_table};
+pub use plots::{dse_scatter_svg, sweep_plot_svg};
+pub use sweep::{render_sweep_csv, render_sweep_json, render_sweep_table};

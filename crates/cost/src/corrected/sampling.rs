@@ -8,19 +8,34 @@
 use maestro_ir::expansion::{tensor_axes, AxisIndex, LevelGeometry};
 use maestro_ir::{Dim, LayerType, Strides, Tensor};
 
-/// The level's spatially mapped dimension, and how many units a sampled block at each end of a run needs
+/// The spatial loop a level's units are spread along: the only one that splits its extent into more
+/// than one tile (a spatial map whose tile covers the whole extent gives every unit the same range,
+/// like a temporal loop; unit `u` of fold `f` gets tile `f · units + u` of the other). `Some(None)`
+/// without spatial maps; `None` when two spatial maps both split their extent.
+pub fn spread_loop(geometry: &LevelGeometry) -> Option<Option<usize>> {
+    let spatial = geometry.spatial_loops();
+    let mut splitting = spatial
+        .iter()
+        .copied()
+        .filter(|&index| geometry.loop_at(index).tiles > 1);
+    match (splitting.next(), splitting.next()) {
+        (Some(index), None) => Some(Some(index)),
+        (None, _) => Some(spatial.last().copied()),
+        (Some(_), Some(_)) => None,
+    }
+}
+
+/// How many units a sampled block at each end of a run of units along spatial loop `spatial` needs
 /// (more than the number of units whose footprints can overlap one unit's, so that the middle only
-/// touches run units and its union grows linearly). `None` when nothing may be elided: no or two
-/// spatial maps, or a tensor indexed twice by the mapped dimension.
+/// touches run units and its union grows linearly). `None` when a tensor is indexed twice by the
+/// mapped dimension.
 pub fn elision_block(
     geometry: &LevelGeometry,
+    spatial: usize,
     layer_type: LayerType,
     strides: Strides,
-) -> Option<(Dim, u64)> {
-    let [spatial] = geometry.spatial_loops() else {
-        return None;
-    };
-    let mapped = geometry.loop_at(*spatial);
+) -> Option<u64> {
+    let mapped = geometry.loop_at(spatial);
     let dim = mapped.spec.dim;
     let tile_of = |wanted: Dim| {
         geometry
@@ -61,5 +76,5 @@ pub fn elision_block(
             return None;
         }
     }
-    Some((dim, reach.saturating_add(2)))
+    Some(reach.saturating_add(2))
 }

@@ -1,7 +1,8 @@
 //! The volumes of one step class: what enters the units (per tensor, delivered and multicast-sent),
 //! what leaves them (output tiles, spatially reduced), and what bounds the compute.
 //!
-//! With at most one spatial map, the units of a step fall into a few segments of consecutive units
+//! When at most one spatial map splits its extent (the other, if any, gives every unit the same
+//! range), the units of a step fall into a few segments of consecutive units
 //! whose current and previous tiles are exact translates of each other along the mapped dimension
 //! (cut where a unit holds the partial edge tile, now or before, and where units stop being active).
 //! Every per-unit number is then the same within a segment, and the multicast union has a closed
@@ -15,11 +16,12 @@
 //!   translates, extrapolated linearly along long segments (their growth per unit is constant once
 //!   units are further apart than one window).
 //!
-//! Levels with two spatial maps (and the tests' oracle) evaluate every unit one by one.
+//! Levels whose two spatial maps both split their extent (and the tests' oracle) evaluate every unit
+//! one by one.
 
 use super::classes::{last_position, StepClass};
 use super::level::{Analyzer, StepVolumes};
-use super::sampling::elision_block;
+use super::sampling::{elision_block, spread_loop};
 use super::traffic::{egress, ingress, Egress, Ingress, UnitFootprints};
 use super::union::{intervals_of, subtract, Boxes, Interval};
 use maestro_ir::expansion::{
@@ -97,6 +99,8 @@ pub struct LevelContext {
     depth: usize,
     innermost: bool,
     uses: [TensorUse; 3],
+    /// The spatial loop the units are spread along (see `sampling::spread_loop`).
+    spread: Option<usize>,
     /// Units sampled at each end of a long segment (more than the units one window overlaps).
     block: u64,
     closed_form: bool,
@@ -117,30 +121,32 @@ impl LevelContext {
             depth,
             innermost,
             uses: [TensorUse::Shared; 3],
+            spread: None,
             block: 1,
             closed_form: false,
         };
-        match geometry.spatial_loops() {
-            [] => context.closed_form = true,
-            [spatial] => {
-                let mapped = geometry.loop_at(*spatial);
+        match spread_loop(geometry) {
+            Some(None) => context.closed_form = true,
+            Some(Some(spatial)) => {
+                let mapped = geometry.loop_at(spatial);
                 let dim = mapped.spec.dim;
                 for (slot, tensor) in context.uses.iter_mut().zip(Tensor::ALL) {
                     *slot = tensor_use(layer_type, strides, tensor, dim, mapped.tile);
                 }
-                if let Some((_, block)) = elision_block(geometry, layer_type, strides) {
+                if let Some(block) = elision_block(geometry, spatial, layer_type, strides) {
+                    context.spread = Some(spatial);
                     context.block = block;
                     context.closed_form = !context.uses.contains(&TensorUse::Other)
                         && matches!(context.uses[2], TensorUse::Shared | TensorUse::Disjoint);
                 }
             }
-            _ => {}
+            None => {}
         }
         context
     }
 
-    /// Whether the closed forms apply (at most one spatial map, each tensor indexed by it at most
-    /// once).
+    /// Whether the closed forms apply (at most one spatial map splits its extent, each tensor is
+    /// indexed by it at most once).
     pub fn closed_form(&self) -> bool {
         self.closed_form
     }
@@ -246,6 +252,7 @@ pub struct StepScratch {
 /// Splits the units of a step into segments (see the module documentation).
 fn segments(
     geometry: &LevelGeometry,
+    spread: Option<usize>,
     current: &StepPosition,
     previous: Option<&StepPosition>,
     into: &mut Vec<Segment>,
@@ -265,7 +272,7 @@ fn segments(
     cut(0);
     cut(active);
     cut(previously_active);
-    if let Some(&spatial) = geometry.spatial_loops().first() {
+    if let Some(spatial) = spread {
         let mapped = geometry.loop_at(spatial);
         if mapped.has_partial_edge() {
             let units = geometry.spatial.sub_clusters;
@@ -594,6 +601,7 @@ pub fn closed_form(
     let mut segment_list = std::mem::take(&mut scratch.segments);
     segments(
         geometry,
+        context.spread,
         &class.current,
         class.previous.as_ref(),
         &mut segment_list,
@@ -668,7 +676,7 @@ pub fn closed_form_drain(
 ) -> (u64, u64) {
     let last = last_position(geometry);
     let list = &mut analyzer.step_scratch.segments;
-    segments(geometry, &last, None, list);
+    segments(geometry, context.spread, &last, None, list);
     let mut sent = 0u64;
     let mut tile = 0u64;
     for segment in list.iter() {

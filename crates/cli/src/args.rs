@@ -33,6 +33,10 @@ pub enum Command {
     Simulate(SimulateArgs),
     /// Compare the analytical model with the simulator layer by layer, or run a validation suite.
     Validate(ValidateArgs),
+    /// Sweep hardware parameters and dataflows (a cartesian product) on the model and/or simulator.
+    Sweep(crate::commands::sweep::SweepArgs),
+    /// Explore PE count, L1, L2 and NoC bandwidth under area and power caps; the Pareto front.
+    Dse(crate::commands::dse::DseArgs),
 }
 
 #[derive(Debug, Args)]

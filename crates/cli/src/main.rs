@@ -44,6 +44,8 @@ fn run() -> Result<ExitCode, Failure> {
         Command::Validate(args) => {
             commands::validate::run(commands::validate::ValidateSettings::from_args(args)?)
         }
+        Command::Sweep(args) => commands::sweep::run(args),
+        Command::Dse(args) => commands::dse::run(args),
     }
 }
 

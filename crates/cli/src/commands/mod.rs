@@ -2,5 +2,7 @@
 
 pub mod analyze;
 pub mod check;
+pub mod dse;
 pub mod simulate;
+pub mod sweep;
 pub mod validate;

@@ -1,0 +1,131 @@
+//! `maestro dse`: hardware design-space exploration on the analytical model — PE count, L1, L2 and
+//! NoC bandwidth swept under area and power caps (the reference's 28 nm model, spec §12), with the
+//! sub-spaces beyond a cap pruned before evaluation; the valid points and the Pareto front of the
+//! objective and area.
+
+use super::sweep::{
+    load_workload, progress_bar, usage_error, worker_threads, write_svg, StudyInputArgs,
+};
+use crate::args::{HardwareArgs, OutputFormat};
+use crate::failure::Failure;
+use crate::output::emit;
+use crate::settings::assemble_accelerator;
+use clap::{Args, ValueEnum};
+use maestro_report::study as render;
+use maestro_study::param::Param;
+use maestro_study::{run_dse, Dse, DseAxes, Objective, ParamSpec};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ObjectiveArg {
+    Runtime,
+    Energy,
+    Edp,
+}
+
+#[derive(Debug, Args)]
+pub struct DseArgs {
+    #[command(flatten)]
+    pub input: StudyInputArgs,
+    /// The base hardware: every field the exploration does not sweep comes from it.
+    #[command(flatten)]
+    pub hardware: HardwareArgs,
+    /// PE counts to explore (values or ranges as for --param) [default: 16..1024 x 2].
+    #[arg(long, value_name = "VALUES")]
+    pub pes: Option<String>,
+    /// L1 sizes per PE, in elements [default: 64..1024 x 2].
+    #[arg(long, value_name = "VALUES")]
+    pub l1: Option<String>,
+    /// L2 sizes, in elements [default: 16384..4194304 x 4].
+    #[arg(long, value_name = "VALUES")]
+    pub l2: Option<String>,
+    /// NoC bandwidths, elements/cycle, both NoCs [default: 8..512 x 2].
+    #[arg(long, value_name = "VALUES")]
+    pub bandwidth: Option<String>,
+    /// Largest area in mm² (the model's µm² / 10⁶).
+    #[arg(long, value_name = "MM2")]
+    pub area_cap: Option<f64>,
+    /// Largest power in mW.
+    #[arg(long, value_name = "MW")]
+    pub power_cap: Option<f64>,
+    /// What to minimise (with area, for the Pareto front).
+    #[arg(long, value_enum, default_value_t = ObjectiveArg::Edp)]
+    pub objective: ObjectiveArg,
+    /// Output format: table (summary and Pareto front), csv (every valid point) or json.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+    /// Write the results to FILE (replacing it) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Also draw the objective against area with the Pareto front into FILE (SVG).
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
+    /// Worker threads [default: the available parallelism]; results do not depend on it.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub threads: Option<u32>,
+}
+
+/// The axis from its flag, or the default; a bad list is a usage error.
+fn axis(param: Param, flag: &Option<String>, default: &[u64]) -> Result<Vec<u64>, Failure> {
+    match flag {
+        None => Ok(default.to_vec()),
+        Some(text) => Ok(ParamSpec::with_values(param, text)
+            .map_err(usage_error)?
+            .values
+            .iter()
+            .map(|value| value.as_number())
+            .collect()),
+    }
+}
+
+pub fn run(args: DseArgs) -> Result<ExitCode, Failure> {
+    let defaults = DseAxes::default();
+    let axes = DseAxes {
+        pes: axis(Param::PeCount, &args.pes, &defaults.pes)?,
+        l1: axis(Param::L1Size, &args.l1, &defaults.l1)?,
+        l2: axis(Param::L2Size, &args.l2, &defaults.l2)?,
+        bandwidth: axis(Param::NocBandwidth, &args.bandwidth, &defaults.bandwidth)?,
+    };
+    for (flag, cap) in [
+        ("--area-cap", args.area_cap),
+        ("--power-cap", args.power_cap),
+    ] {
+        if let Some(value) = cap {
+            if !(value.is_finite() && value > 0.0) {
+                return Err(usage_error(format!(
+                    "{flag} must be a positive number, found {value}"
+                )));
+            }
+        }
+    }
+    let base = assemble_accelerator(&args.hardware, false)?;
+    let (workload, _) = load_workload(&args.input, &base)?;
+    let dse = Dse {
+        base,
+        axes,
+        workload,
+        area_cap_mm2: args.area_cap,
+        power_cap_mw: args.power_cap,
+        objective: match args.objective {
+            ObjectiveArg::Runtime => Objective::Runtime,
+            ObjectiveArg::Energy => Objective::Energy,
+            ObjectiveArg::Edp => Objective::Edp,
+        },
+    };
+    // The number of evaluations is known only after pruning: the bar counts.
+    let bar = progress_bar(None, "exploring");
+    let result =
+        run_dse(&dse, worker_threads(args.threads), &|n| bar.inc(n)).map_err(usage_error)?;
+    bar.finish_and_clear();
+    if let Some(path) = &args.plot {
+        write_svg(path, render::dse_scatter_svg(&result))?;
+    }
+    let text = match args.format {
+        OutputFormat::Table => render::render_dse_table(&result),
+        OutputFormat::Csv => render::render_dse_csv(&result),
+        OutputFormat::Json => render::render_dse_json(&result),
+    };
+    emit(&text, args.output.as_deref())?;
+    Ok(ExitCode::SUCCESS)
+}

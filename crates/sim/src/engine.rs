@@ -24,7 +24,7 @@ const CE2: usize = 1;
 const EG1: usize = 2;
 const EG2: usize = 3;
 const PE_SLOTS: usize = 4;
-/// Floor, compute front, and the two working-set release times.
+/// Last output write-back, compute front, and the two working-set release times.
 const GLOBAL_SLOTS: usize = 4;
 
 /// Hardware parameters the engine needs.
@@ -34,6 +34,10 @@ pub struct Timing {
     pub collection_hop_latency: u64,
     pub offchip_latency: u64,
     pub double_buffered: bool,
+    /// L2 cannot hold the layer: final outputs go on to off-chip memory as they reach L2.
+    pub stream_outputs: bool,
+    /// The off-chip write direction (the last link).
+    pub offchip_write: LinkId,
 }
 
 /// The first values of the state components touched since a window opened.
@@ -52,9 +56,9 @@ pub struct Engine {
     timing: Timing,
     pes: usize,
     /// Per PE: [compute end of the last step, of the step before, egress done of the last output tile,
-    /// of the one before] in cycles; then every link's next free slot; then the off-chip floor (when
-    /// the last working set reached L2), the compute front (the latest compute end so far) and the
-    /// times the last two working sets were released (see `execute`).
+    /// of the one before] in cycles; then every link's next free slot; then the arrival of the last
+    /// output written back to off-chip memory (when outputs stream), the compute front (the latest
+    /// compute end so far) and the times the last two working sets were released (see `execute`).
     state: Vec<u64>,
     /// Slots per cycle of each component (a link's bandwidth; 1 for the others).
     scale: Vec<u64>,
@@ -121,8 +125,13 @@ impl Engine {
         self.pes * PE_SLOTS + link.index()
     }
 
-    fn floor_slot(&self) -> usize {
+    fn written_back_slot(&self) -> usize {
         self.state.len() - GLOBAL_SLOTS
+    }
+
+    /// When the last output streamed to off-chip memory arrived there (0 if none did).
+    pub fn written_back(&self) -> u64 {
+        self.state[self.written_back_slot()]
     }
 
     fn front_slot(&self) -> usize {
@@ -247,7 +256,7 @@ impl Engine {
             return ready;
         }
         self.route.clear();
-        self.route.push(OFFCHIP_LINK);
+        self.route.push(self.timing.offchip_write);
         let end = self.occupy(ready, elements, counters);
         let arrival = end.saturating_add(self.timing.offchip_latency);
         counters.latencies.push((2, arrival - ready, 1));
@@ -265,20 +274,19 @@ impl Engine {
         if let Some(sink) = trace.as_deref_mut() {
             sink.record(&TraceEvent::Step { step })?;
         }
-        // Off-chip: the step's new working set streams into L2 after the previous one arrived, into
-        // the half of L2 that the working set before the previous one occupied: L2 double-buffers
-        // working sets, so loads run at most one working set ahead of the computation.
+        // Off-chip: the step's new working set streams into L2 into the half of L2 that the working
+        // set before the previous one occupied: L2 double-buffers working sets, so loads run at most
+        // one working set ahead of the computation. Loads queue on the off-chip link like any
+        // transfer; their latency overlaps the next load (contract §5).
         let offchip_elements: u64 = plan.offchip_reads.iter().sum();
         let mut offchip_arrival = 0;
         if offchip_elements > 0 {
-            let floor_slot = self.floor_slot();
             let (front_slot, newer, older) = (
                 self.front_slot(),
                 self.released_slot(0),
                 self.released_slot(1),
             );
-            let released = self.get(older);
-            let ready = self.get(floor_slot).max(released);
+            let ready = self.get(older);
             let previous_release = self.get(newer);
             self.set(older, previous_release);
             let front = self.get(front_slot);
@@ -287,7 +295,6 @@ impl Engine {
             self.route.push(OFFCHIP_LINK);
             let end = self.occupy(ready, offchip_elements, counters);
             offchip_arrival = end.saturating_add(self.timing.offchip_latency);
-            self.set(floor_slot, offchip_arrival);
             counters.latencies.push((2, offchip_arrival - ready, 1));
             for (tensor, &elements) in Tensor::ALL.iter().zip(&plan.offchip_reads) {
                 let t = traffic(counters, *tensor);
@@ -459,6 +466,20 @@ impl Engine {
             let arrival =
                 end.saturating_add(hops.saturating_mul(self.timing.collection_hop_latency));
             counters.latencies.push((1, arrival - ready, 1));
+            let first_contribution =
+                single.map_or(true, |pe| Some(&pe) == plan.sources(egress).first());
+            if self.timing.stream_outputs && first_contribution && egress.final_output {
+                // A final output that L2 cannot keep goes on to off-chip memory once it is in L2.
+                self.route.clear();
+                self.route.push(self.timing.offchip_write);
+                let end = self.occupy(arrival, egress.elements, counters);
+                let stored = end.saturating_add(self.timing.offchip_latency);
+                counters.latencies.push((2, stored - arrival, 1));
+                let slot = self.written_back_slot();
+                if stored > self.get(slot) {
+                    self.set(slot, stored);
+                }
+            }
             for &pe in sources {
                 let previous = self.get(Self::pe_slot(pe, EG1));
                 self.set(Self::pe_slot(pe, EG2), previous);
@@ -470,8 +491,6 @@ impl Engine {
             out.noc_elements_delivered += egress.elements;
             out.l1_reads += egress.elements * sources.len() as u64;
             out.l2_writes += egress.elements;
-            let first_contribution =
-                single.map_or(true, |pe| Some(&pe) == plan.sources(egress).first());
             if !first_contribution {
                 // Without in-network reduction L2 accumulates: read, add, write back.
                 out.l2_reads += egress.elements;

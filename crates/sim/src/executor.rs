@@ -165,11 +165,19 @@ pub fn run_layer(
         schedule.pes_used,
         accelerator.collection_noc.bandwidth,
     );
+    links.push(LinkSpec {
+        name: "off-chip write".into(),
+        bandwidth: accelerator.offchip.bandwidth,
+    });
+    let offchip_write = maestro_ir::LinkId((links.len() - 1) as u32);
+    let fits_in_l2 = all_tensors <= accelerator.l2_size;
     let timing = Timing {
         distribution_hop_latency: accelerator.distribution_noc.hop_latency,
         collection_hop_latency: accelerator.collection_noc.hop_latency,
         offchip_latency: accelerator.offchip.latency,
         double_buffered,
+        stream_outputs: !fits_in_l2,
+        offchip_write,
     };
     let loops = schedule.loops.len();
     let engine = Engine::new(pes, links, distribution, collection, timing, loops);
@@ -180,7 +188,6 @@ pub fn run_layer(
         pes,
         schedule.expansion.whole(),
     );
-    let fits_in_l2 = all_tensors <= accelerator.l2_size;
     let run = Run {
         accelerator,
         options,
@@ -447,12 +454,16 @@ impl Run<'_> {
     }
 
     fn finish(mut self, peak_l1: u64, double_buffered: bool) -> Result<LayerSimReport, SimError> {
-        // Epilogue: the finished outputs go back to off-chip memory.
+        // Epilogue: when L2 holds the layer, the finished outputs go back to off-chip memory after
+        // the last step; otherwise they have streamed out as they reached L2.
         let mut epilogue = Counters::default();
         let end_of_work = self.engine.horizon();
-        let cycles = self
-            .engine
-            .offchip_bulk(end_of_work, self.totals[2], &mut epilogue);
+        let cycles = if self.fits_in_l2 {
+            self.engine
+                .offchip_bulk(end_of_work, self.totals[2], &mut epilogue)
+        } else {
+            end_of_work.max(self.engine.written_back())
+        };
         epilogue.tensors.output.offchip_writes = self.totals[2];
         epilogue.tensors.output.l2_reads = self.totals[2];
         self.top.add(&epilogue, 1);

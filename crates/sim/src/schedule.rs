@@ -50,6 +50,11 @@ struct Node {
     first_pe: u64,
     revisit: bool,
     final_output: bool,
+    /// Index (in the same level's node list) of the first sibling working on the same output tile
+    /// (itself if none before it). Siblings share an output tile when their parent maps a reduction
+    /// dimension spatially; the first of them has the longest reduction loops (later ones may hold
+    /// edge tiles), so a contribution is final only once that sibling's loops are done.
+    reference: usize,
 }
 
 /// The global schedule of one layer.
@@ -173,13 +178,25 @@ impl Schedule {
         Some(position)
     }
 
-    /// Reduction bookkeeping of one unit in one level step: (revisit, final).
-    fn unit_flags(&self, geometry: &LevelGeometry, step: &StepPosition, unit: u64) -> (bool, bool) {
+    /// Reduction bookkeeping of one unit in one level step: (revisit, final). `reference` is the
+    /// geometry of the first sibling sharing the unit's output tile (see [`Node::reference`]): a
+    /// reduction loop is finished when the longest of theirs is.
+    fn unit_flags(
+        &self,
+        geometry: &LevelGeometry,
+        reference: &LevelGeometry,
+        step: &StepPosition,
+        unit: u64,
+    ) -> (bool, bool) {
         let mut revisit = false;
         let mut final_output = true;
+        let longest = reference.schedule();
         for (entry, schedule) in geometry.schedule().iter().enumerate() {
             if let ScheduleLoop::Tiles { loop_index, count } = *schedule {
                 if !self.output_dims[geometry.loop_at(loop_index).spec.dim as usize] {
+                    let count = longest
+                        .get(entry)
+                        .map_or(count, |other| other.count().max(count));
                     revisit |= step.indices[entry] > 0;
                     final_output &= step.indices[entry] + 1 == count;
                 }
@@ -198,16 +215,22 @@ impl Schedule {
                 *slot = joint % tiles;
                 joint /= tiles;
             }
+            // The last tile sharing the output is counted in the reference's tiles (the longest).
             let (mut first, mut last) = (0u64, 0u64);
             for (&component, &loop_index) in components.iter().zip(spatial) {
                 let walked = geometry.loop_at(loop_index);
+                let longest = if reference.spatial_loops().len() == spatial.len() {
+                    reference.loop_at(loop_index).tiles.max(walked.tiles)
+                } else {
+                    walked.tiles
+                };
                 let (low, high) = if self.output_dims[walked.spec.dim as usize] {
                     (component, component)
                 } else {
-                    (0, walked.tiles - 1)
+                    (0, longest - 1)
                 };
                 first = first * walked.tiles + low;
-                last = last * walked.tiles + high;
+                last = last * longest + high;
             }
             revisit |= first / units < fold;
             final_output &= last / units <= fold;
@@ -235,26 +258,71 @@ impl Schedule {
                 first_pe: 0,
                 revisit: false,
                 final_output: true,
+                reference: 0,
             });
         } else {
             self.ensure_nodes(level - 1, indices);
             let pes_per_unit = self.expansion.levels[level - 1].pes_per_sub_cluster;
-            for parent in &self.cache[level - 1] {
+            let mut firsts: Vec<(Region, usize)> = Vec::new();
+            // Where each parent's children start in `nodes`, and how many it has: a child of a
+            // parent whose reference is another parent takes the corresponding child there.
+            let mut children: Vec<(usize, usize)> = Vec::with_capacity(self.cache[level - 1].len());
+            for (parent_index, parent) in self.cache[level - 1].iter().enumerate() {
+                let start = nodes.len();
                 let Some(step) = self.position(level - 1, indices, &parent.geometry, None) else {
+                    children.push((start, 0));
                     continue;
                 };
+                let reference = &self.cache[level - 1][parent.reference].geometry;
+                let shares_outputs = parent.geometry.spatial_loops().iter().any(|&loop_index| {
+                    !self.output_dims[parent.geometry.loop_at(loop_index).spec.dim as usize]
+                });
+                firsts.clear();
                 for unit in 0..parent.geometry.active_units(&step) {
                     let Some(region) = parent.geometry.unit_region(&step, unit) else {
                         continue;
                     };
-                    let (revisit, final_output) = self.unit_flags(&parent.geometry, &step, unit);
+                    let (revisit, final_output) =
+                        self.unit_flags(&parent.geometry, reference, &step, unit);
+                    let ordinal = nodes.len() - start;
+                    let first =
+                        if shares_outputs {
+                            let same_output =
+                                |other: &Region| {
+                                    self.expansion.bounds.layer_type.loop_dims().iter().all(
+                                        |&dim| {
+                                            !self.output_dims[dim as usize]
+                                                || other.range(dim) == region.range(dim)
+                                        },
+                                    )
+                                };
+                            match firsts.iter().find(|(other, _)| same_output(other)) {
+                                Some(&(_, first)) => first,
+                                None => {
+                                    firsts.push((region, ordinal));
+                                    ordinal
+                                }
+                            }
+                        } else {
+                            ordinal
+                        };
+                    let reference = match children.get(parent.reference) {
+                        Some(&(their_start, count))
+                            if parent.reference != parent_index && first < count =>
+                        {
+                            their_start + first
+                        }
+                        _ => start + first,
+                    };
                     nodes.push(Node {
                         geometry: self.expansion.geometry(level, &region),
                         first_pe: parent.first_pe + unit * pes_per_unit,
                         revisit: parent.revisit || revisit,
                         final_output: parent.final_output && final_output,
+                        reference,
                     });
                 }
+                children.push((start, nodes.len() - start));
             }
         }
         self.cache[level] = nodes;
@@ -278,7 +346,9 @@ impl Schedule {
                 let Some(region) = node.geometry.unit_region(&step, unit) else {
                     continue;
                 };
-                let (revisit, final_output) = self.unit_flags(&node.geometry, &step, unit);
+                let reference = &self.cache[innermost][node.reference].geometry;
+                let (revisit, final_output) =
+                    self.unit_flags(&node.geometry, reference, &step, unit);
                 if let Some(slot) = work.get_mut((node.first_pe + unit) as usize) {
                     *slot = PeWork {
                         active: true,

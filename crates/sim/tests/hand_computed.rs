@@ -320,3 +320,36 @@ fn the_two_networks_may_have_different_topologies() {
     assert!(report.links.iter().any(|l| l.name == "collection bus"));
     assert!(report.links.iter().any(|l| l.name == "distribution root"));
 }
+
+#[test]
+fn outputs_stream_off_chip_and_loads_queue_when_l2_cannot_hold_the_layer() {
+    // GEMM M=2 N=1 K=4 on one PE as in `one_pe_walks_two_rows`, but L2 holds 9 elements (< 12) and
+    // off-chip moves 2 elements/cycle with latency 3. Working sets: step 0 needs input row 0 and the
+    // weights (8 elements), step 1 input row 1 (4 new elements).
+    // Step 0: load 8 on the off-chip link 0..4, arrives 7. Input row 7..11, arrives 12; weights 11..15,
+    //   arrive 16. Compute 16..20. Output 20..21 arrives in L2 at 22, streams off-chip 22..23 (one
+    //   element: half a cycle), stored at 26.
+    // Step 1: its load is ready when the working set before the previous one is released (none: 0)
+    //   and queues behind the first on the link: 4..6, arrives 9 (latency overlaps, no wait for the
+    //   first load's arrival). The input row waits for the bus: 15..19, arrives 20. Compute 20..24.
+    //   Output 24..25, in L2 at 26, off-chip 26..27 (shares nothing: the link is free), stored 30.
+    let layer = gemm(
+        2,
+        1,
+        4,
+        vec![
+            temporal(1, Dim::M),
+            temporal(1, Dim::N),
+            temporal(4, Dim::K),
+        ],
+    );
+    let mut hw = hardware(1, true, true, NocTopology::Bus);
+    hw.l2_size = 9;
+    hw.offchip.bandwidth = 2;
+    hw.offchip.latency = 3;
+    let report = run(&hw, &layer);
+    assert_eq!(report.cycles, 30);
+    assert_eq!(report.tensors.output.offchip_writes, 2);
+    assert_eq!(report.tensors.input.offchip_reads, 8);
+    assert_eq!(report.tensors.weight.offchip_reads, 4);
+}

@@ -25,15 +25,15 @@ pub struct StepClass {
 }
 
 /// Identifies the classes whose volumes are equal (see the module documentation): the changing loop
-/// in bits 0..4 (15 for the first step), two bits per schedule loop from bit 4 (its tile is the
-/// partial last one; it makes the step a revisit), and the fold index from bit 20 where each fold is
-/// its own state.
+/// in bits 0..4 (15 for the first step), whether the step is a revisit in bit 4, one bit per schedule
+/// loop from bit 5 (its tile is the partial last one), and the fold index from bit 13 where each fold
+/// is its own state. Which loops make the step a revisit does not matter, only whether one does.
 pub type ClassKey = u64;
 
 const FIRST_STEP_KEY: ClassKey = 15;
-const CODE_BITS: u32 = 2;
-const CODE_SHIFT: u32 = 4;
-const RAW_SHIFT: u32 = CODE_SHIFT + CODE_BITS * MAX_LOOPS_PER_LEVEL as u32;
+const REVISIT_BIT: ClassKey = 1 << 4;
+const EDGE_SHIFT: u32 = 5;
+const RAW_SHIFT: u32 = EDGE_SHIFT + MAX_LOOPS_PER_LEVEL as u32;
 
 /// One schedule loop's state: its index, how many steps it stands for, its key bits, and whether it
 /// makes the step an edge or a revisit.
@@ -95,7 +95,8 @@ impl Schedule {
     }
 
     /// Loop `position` at `index` while it does not change: its raw index where each fold is
-    /// distinct, else whether its tile is the partial last one and whether it makes the step a revisit.
+    /// distinct, else whether its tile is the partial last one (and whether it makes the step a
+    /// revisit, which goes into the key once for all loops).
     fn outer_state(&self, position: usize, (index, occurrences): (u64, u64)) -> State {
         let edge = self.partial[position]
             && index + 1 == self.counts[position]
@@ -104,8 +105,7 @@ impl Schedule {
         let key = if self.exhaustive[position] {
             index << RAW_SHIFT
         } else {
-            (u64::from(edge) | (u64::from(revisit) << 1))
-                << (CODE_SHIFT + CODE_BITS * position as u32)
+            u64::from(edge) << (EDGE_SHIFT + position as u32)
         };
         State {
             index,
@@ -122,7 +122,7 @@ impl Schedule {
         let key = if self.exhaustive[position] {
             index << RAW_SHIFT
         } else {
-            u64::from(edge) << (CODE_SHIFT + CODE_BITS * position as u32)
+            u64::from(edge) << (EDGE_SHIFT + position as u32)
         };
         State {
             index,
@@ -249,7 +249,12 @@ pub fn for_each_class(
                         revisit: revisit || own.revisit,
                     }
                 };
-                visit(key | own.key, count, &class);
+                let revisit_bit = if revisit || own.revisit {
+                    REVISIT_BIT
+                } else {
+                    0
+                };
+                visit(key | own.key | revisit_bit, count, &class);
             }
             // Next combination of the outer loops' states, the innermost outer loop fastest.
             let mut position = changing;

@@ -173,12 +173,26 @@ pub struct Analyzer<'a> {
     pub structure: Structure,
     /// Evaluate every unit of every class one by one (the oracle for the closed forms in tests).
     pub exhaustive: bool,
-    memo: Vec<FastMap<ShapeKey, u32>>,
     /// Every analysed level shape; inner plans precede the plans that use them.
     pub plans: Vec<LevelPlan>,
-    /// Per depth (a level's analysis runs the inner level's inside it).
-    level_scratch: Vec<LevelScratch>,
+    scratch: AnalyzerScratch,
     pub step_scratch: StepScratch,
+}
+
+/// The buffers of an analysis, kept between layers so that analysing a network allocates little.
+#[derive(Default)]
+pub struct AnalyzerScratch {
+    /// Per depth: plan ids by tile shape.
+    memo: Vec<FastMap<ShapeKey, u32>>,
+    /// Per depth (a level's analysis runs the inner level's inside it).
+    levels: Vec<LevelScratch>,
+    step: StepScratch,
+}
+
+thread_local! {
+    /// This thread's analysis buffers (see [`Analyzer::with_scratch`]).
+    static SCRATCH: std::cell::RefCell<AnalyzerScratch> =
+        std::cell::RefCell::new(AnalyzerScratch::default());
 }
 
 /// Buffers of one level's analysis, reused from one tile shape to the next.
@@ -208,18 +222,62 @@ struct ClassTally {
 }
 
 impl<'a> Analyzer<'a> {
-    pub fn new(expansion: &'a Expansion, structure: Structure, exhaustive: bool) -> Self {
+    fn new(
+        expansion: &'a Expansion,
+        structure: Structure,
+        exhaustive: bool,
+        mut scratch: AnalyzerScratch,
+    ) -> Self {
+        let depths = expansion.levels.len();
+        scratch
+            .memo
+            .resize_with(depths.max(scratch.memo.len()), FastMap::default);
+        scratch
+            .levels
+            .resize_with(depths.max(scratch.levels.len()), LevelScratch::default);
+        for memo in &mut scratch.memo {
+            memo.clear();
+        }
+        let step_scratch = std::mem::take(&mut scratch.step);
         Analyzer {
             expansion,
             structure,
             exhaustive,
-            memo: vec![FastMap::default(); expansion.levels.len()],
-            plans: Vec::new(),
-            level_scratch: (0..expansion.levels.len())
-                .map(|_| LevelScratch::default())
-                .collect(),
-            step_scratch: StepScratch::default(),
+            plans: Vec::with_capacity(2 * depths),
+            scratch,
+            step_scratch,
         }
+    }
+
+    /// Analyses the whole layer (level 0 over the whole loop space) and returns every plan, the top
+    /// level's last. Reuses this thread's buffers from earlier layers.
+    pub fn analyse_layer(
+        expansion: &'a Expansion,
+        structure: Structure,
+        exhaustive: bool,
+    ) -> Vec<LevelPlan> {
+        // A nested analysis on the same thread (there is none today) would get fresh buffers.
+        let scratch = SCRATCH
+            .with(|cell| {
+                cell.try_borrow_mut()
+                    .map(|mut held| std::mem::take(&mut *held))
+            })
+            .unwrap_or_default();
+        let mut analyzer = Analyzer::new(expansion, structure, exhaustive, scratch);
+        analyzer.level(0, &expansion.whole());
+        let Analyzer {
+            plans,
+            mut scratch,
+            step_scratch,
+            ..
+        } = analyzer;
+        scratch.step = step_scratch;
+        SCRATCH.with(|cell| {
+            if let Ok(mut held) = cell.try_borrow_mut() {
+                *held = scratch;
+            }
+        });
+        plans
     }
 
     /// Hops a transfer of level `depth` makes on a NoC of `topology`.
@@ -240,7 +298,7 @@ impl<'a> Analyzer<'a> {
         for (slot, &dim) in key.iter_mut().zip(loop_dims) {
             *slot = region.len(dim);
         }
-        if let Some(&id) = self.memo[depth].get(&key) {
+        if let Some(&id) = self.scratch.memo[depth].get(&key) {
             return id;
         }
         let mut origin = Region::whole(&self.expansion.bounds);
@@ -250,7 +308,7 @@ impl<'a> Analyzer<'a> {
         let plan = self.analyse(depth, &origin);
         let id = u32::try_from(self.plans.len()).unwrap_or(u32::MAX);
         self.plans.push(plan);
-        self.memo[depth].insert(key, id);
+        self.scratch.memo[depth].insert(key, id);
         id
     }
 
@@ -277,7 +335,7 @@ impl<'a> Analyzer<'a> {
             mut tallies,
             mut seen,
             inner_ids: mut arena,
-        } = std::mem::take(&mut self.level_scratch[depth]);
+        } = std::mem::take(&mut self.scratch.levels[depth]);
         tallies.clear();
         seen.clear();
         arena.clear();
@@ -378,7 +436,7 @@ impl<'a> Analyzer<'a> {
             );
         }
         volumes.totals.active_pe_steps = active_pe_steps;
-        self.level_scratch[depth] = LevelScratch {
+        self.scratch.levels[depth] = LevelScratch {
             classes: scratch,
             tallies,
             seen,

@@ -138,9 +138,7 @@ impl PreparedLayer {
             ));
         }
         let (l1_step, l2_step) = step_working_sets(&expansion);
-        let mut analyzer = Analyzer::new(&expansion, structure.traffic(), exhaustive);
-        analyzer.level(0, &expansion.whole());
-        let plans = analyzer.plans;
+        let plans = Analyzer::analyse_layer(&expansion, structure.traffic(), exhaustive);
         let top = &plans
             .last()
             .ok_or_else(|| "internal inconsistency: no level analysed".to_string())?

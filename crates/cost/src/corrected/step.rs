@@ -20,7 +20,7 @@
 //! one by one.
 
 use super::classes::{last_position, StepClass};
-use super::level::{Analyzer, StepVolumes};
+use super::level::{Analyzer, StepVolumes, Structure};
 use super::sampling::{elision_block, spread_loop};
 use super::traffic::{egress, ingress, Egress, Ingress, UnitFootprints};
 use super::union::{intervals_of, subtract, Boxes, Interval};
@@ -506,13 +506,13 @@ fn window_union(
 
 /// Fills in a class's output traffic and its ingress totals.
 fn finish_traffic(
-    analyzer: &Analyzer,
+    structure: &Structure,
     moved: [Ingress; 2],
     out: Egress,
     reload: Egress,
     volumes: &mut StepVolumes,
 ) {
-    let multicast = analyzer.structure.multicast;
+    let multicast = structure.multicast;
     for (index, moved) in moved.iter().enumerate() {
         volumes.sent[index] = if multicast {
             moved.multicast_sent
@@ -521,7 +521,7 @@ fn finish_traffic(
         };
         volumes.delivered[index] = moved.delivered;
     }
-    volumes.arrived = if analyzer.structure.implicit_reduction {
+    volumes.arrived = if structure.implicit_reduction {
         out.distinct_elements
     } else {
         out.unit_elements
@@ -597,7 +597,8 @@ pub fn closed_form(
     class: &StepClass,
     inner_ids: &mut Vec<u32>,
 ) -> StepVolumes {
-    let mut scratch = std::mem::take(&mut analyzer.step_scratch);
+    let structure = analyzer.structure;
+    let scratch = &mut analyzer.step_scratch;
     let mut segment_list = std::mem::take(&mut scratch.segments);
     segments(
         geometry,
@@ -607,7 +608,7 @@ pub fn closed_form(
         &mut segment_list,
     );
     let moved = [Tensor::Input, Tensor::Weight]
-        .map(|tensor| closed_form_ingress(context, tensor, &segment_list, &mut scratch));
+        .map(|tensor| closed_form_ingress(context, tensor, &segment_list, scratch));
 
     // Output tiles: the previous tile leaves when the unit's output tile changes (or the unit falls
     // idle); a revisited tile is read back. Tiles are all equal when the mapped dimension does not
@@ -653,7 +654,7 @@ pub fn closed_form(
     };
 
     let mut volumes = StepVolumes::default();
-    finish_traffic(analyzer, moved, out, reload, &mut volumes);
+    finish_traffic(&structure, moved, out, reload, &mut volumes);
     let mut weighted = std::mem::take(&mut scratch.weighted);
     weighted.clear();
     weighted.extend(
@@ -662,7 +663,6 @@ pub fn closed_form(
             .filter_map(|segment| segment.current.map(|current| (current, segment.len))),
     );
     scratch.segments = segment_list;
-    analyzer.step_scratch = scratch;
     compute(analyzer, context, &weighted, &mut volumes, inner_ids);
     analyzer.step_scratch.weighted = weighted;
     volumes
@@ -701,7 +701,8 @@ pub fn unit_by_unit(
     class: &StepClass,
     inner_ids: &mut Vec<u32>,
 ) -> StepVolumes {
-    let mut scratch = std::mem::take(&mut analyzer.step_scratch);
+    let structure = analyzer.structure;
+    let scratch = &mut analyzer.step_scratch;
     let active = geometry.active_units(&class.current);
     let previously_active = class
         .previous
@@ -765,11 +766,10 @@ pub fn unit_by_unit(
     let out = egress(&scratch.leaving, &mut scratch.order);
     let reload = egress(&scratch.entering, &mut scratch.order);
     let mut volumes = StepVolumes::default();
-    finish_traffic(analyzer, moved, out, reload, &mut volumes);
+    finish_traffic(&structure, moved, out, reload, &mut volumes);
     let mut weighted = std::mem::take(&mut scratch.weighted);
     weighted.clear();
     weighted.extend(scratch.current_regions.iter().map(|&region| (region, 1)));
-    analyzer.step_scratch = scratch;
     compute(analyzer, context, &weighted, &mut volumes, inner_ids);
     analyzer.step_scratch.weighted = weighted;
     volumes

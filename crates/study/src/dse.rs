@@ -133,7 +133,8 @@ pub struct DseResult {
     pub invalid: u64,
     /// The distinct reasons, first seen first (at most ten).
     pub invalid_reasons: Vec<String>,
-    /// Point × layer evaluations of the analytical model.
+    /// Point × layer evaluations of the analytical model behind the valid points (points rejected
+    /// by the L1/L2 fit check are not evaluated).
     pub evaluations: u64,
     /// Valid points: dataflows in order, then PE count, L1, L2 and bandwidth increasing.
     pub points: Vec<DsePoint>,
@@ -358,7 +359,7 @@ pub fn run_dse(
         pruned: pruned.saturating_mul(dse.workload.dataflows.len() as u64),
         invalid,
         invalid_reasons,
-        evaluations: (jobs.len() as u64).saturating_mul(layers as u64),
+        evaluations: (points.len() as u64).saturating_mul(layers as u64),
         points,
         pareto,
         best,

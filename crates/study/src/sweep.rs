@@ -451,10 +451,7 @@ fn total(
     Some(sum)
 }
 
-pub(crate) fn prepared_layer(
-    group: &PreparedGroup,
-    layer: usize,
-) -> Result<&PreparedLayer, &str> {
+pub(crate) fn prepared_layer(group: &PreparedGroup, layer: usize) -> Result<&PreparedLayer, &str> {
     match (&group.mapped, group.slot_of.get(layer)) {
         (Err(reason), _) => Err(reason),
         (Ok(_), Some(&slot)) => match &group.prepared[slot] {

@@ -62,9 +62,8 @@ fn analytical_sweeps_are_identical_with_one_and_two_threads_and_match_analyze_ne
         let style = DataflowStyle::from_name(point.dataflow).unwrap_or(DataflowStyle::KcpWs);
         let mapped = maestro_templates::apply(style, &sweep.workload.network, &accelerator)
             .unwrap_or_else(|error| panic!("{error}"));
-        let cost =
-            maestro_cost::analyze_network(&mapped, &accelerator, &Default::default())
-                .unwrap_or_else(|error| panic!("{error}"));
+        let cost = maestro_cost::analyze_network(&mapped, &accelerator, &Default::default())
+            .unwrap_or_else(|error| panic!("{error}"));
         for (outcome, layer) in point.layers.iter().zip(&cost.layers) {
             let numbers = outcome.analytical.unwrap_or_else(|| panic!("{outcome:?}"));
             assert_eq!(numbers.runtime as i64, layer.row.runtime_cycles);
@@ -118,16 +117,21 @@ fn the_dse_prunes_exactly_the_points_beyond_the_caps() {
         objective: Objective::Edp,
     };
     let result = run_dse(&dse, 2, &|_| {}).unwrap_or_else(|error| panic!("{error}"));
-    assert_eq!(result, run_dse(&dse, 1, &|_| {}).unwrap_or_else(|e| panic!("{e}")));
+    assert_eq!(
+        result,
+        run_dse(&dse, 1, &|_| {}).unwrap_or_else(|e| panic!("{e}"))
+    );
     let mut within = 0u64;
     for &pes in &axes.pes {
         for &l1 in &axes.l1 {
             for &l2 in &axes.l2 {
                 for &bandwidth in &axes.bandwidth {
-                    let mut accelerator = Accelerator::default();
-                    accelerator.num_pes = pes;
-                    accelerator.l1_size = l1;
-                    accelerator.l2_size = l2;
+                    let mut accelerator = Accelerator {
+                        num_pes: pes,
+                        l1_size: l1,
+                        l2_size: l2,
+                        ..Accelerator::default()
+                    };
                     accelerator.distribution_noc.bandwidth = bandwidth;
                     accelerator.collection_noc.bandwidth = bandwidth;
                     let cost = area_power(&accelerator);
@@ -150,7 +154,12 @@ fn the_dse_prunes_exactly_the_points_beyond_the_caps() {
         assert!(point.area_mm2 <= area_cap && point.power_mw <= power_cap);
     }
     // The front is undominated in (EDP, area) and holds the best point.
-    let best = result.best.unwrap_or_else(|| panic!("some point is valid: {:?} {} {}", result.invalid_reasons, result.invalid, result.pruned));
+    let best = result.best.unwrap_or_else(|| {
+        panic!(
+            "some point is valid: {:?} {} {}",
+            result.invalid_reasons, result.invalid, result.pruned
+        )
+    });
     assert!(result.pareto.contains(&best));
     for &index in &result.pareto {
         let point = &result.points[index];

@@ -1,9 +1,13 @@
 //! Number and CSV-field formatting shared by the study renderings.
 
-/// A float with six significant decimals at most, trailing zeros dropped: stable across platforms.
+/// A float with at most six decimals (none from 10⁴ on, where they are noise), trailing zeros
+/// dropped: stable across platforms.
 pub fn number(value: f64) -> String {
     if !value.is_finite() {
         return String::new();
+    }
+    if value.abs() >= 1e4 {
+        return format!("{value:.0}");
     }
     let text = format!("{value:.6}");
     let text = text.trim_end_matches('0').trim_end_matches('.');

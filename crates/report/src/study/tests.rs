@@ -9,6 +9,7 @@ fn numbers_are_short_and_stable() {
     assert_eq!(number(0.1234567), "0.123457");
     assert_eq!(number(-0.0000001), "0");
     assert_eq!(number(f64::NAN), "");
+    assert_eq!(number(24731929.324715), "24731929");
     assert_eq!(percent(0.12345), "12.35");
 }
 

@@ -1,0 +1,320 @@
+//! End-to-end tests of `maestro sweep` and `maestro dse`: goldens of small studies (refreshed with
+//! `UPDATE_EXPECT=1 cargo test -p maestro-cli --test study`), thread-count independence, the
+//! contention report, plots, and the exit codes of bad specifications (2) and bad inputs (1).
+
+use expect_test::{expect, Expect};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn maestro(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_maestro"))
+        .args(args)
+        .current_dir(workspace_root())
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .expect("the maestro binary runs")
+}
+
+fn transcript(output: &Output) -> String {
+    format!(
+        "exit: {}\n--- stdout\n{}--- stderr\n{}",
+        output
+            .status
+            .code()
+            .map_or_else(|| "signal".to_owned(), |code| code.to_string()),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr),
+    )
+}
+
+fn check(args: &[&str], expected: Expect) {
+    expected.assert_eq(&transcript(&maestro(args)));
+}
+
+/// The exit code and the first line of standard error.
+fn failure(args: &[&str]) -> (i32, String) {
+    let output = maestro(args);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let line = stderr
+        .lines()
+        .find(|line| !line.trim().is_empty())
+        .unwrap_or("")
+        .trim()
+        .to_owned();
+    (output.status.code().unwrap_or(-1), line)
+}
+
+const TINY: &str = "crates/cli/tests/data/tiny.m";
+const TINY_MODEL: &str = "crates/cli/tests/data/tiny_model.m";
+
+#[test]
+fn a_csv_sweep_of_bandwidth_and_multicast() {
+    check(
+        &[
+            "sweep",
+            "--mapping",
+            TINY,
+            "--param",
+            "noc.bandwidth=1,8",
+            "--param",
+            "noc.multicast=true,false",
+            "--format",
+            "csv",
+        ],
+        expect![[r#"
+            exit: 0
+            --- stdout
+            dataflow,noc.bandwidth,noc.multicast,layer,area_um2,power_mw,model_runtime,model_energy_nj,model_edp,error
+            mapping,1,true,CONV1,34533415,4414.910931,16842,761.281306,12821500,
+            mapping,1,true,FC,34533415,4414.910931,1154,57.597888,66468,
+            mapping,1,false,CONV1,34533415,4414.910931,47505,956.126266,45420778,
+            mapping,1,false,FC,34533415,4414.910931,4994,74.91744,374138,
+            mapping,8,true,CONV1,37228566,4436.092187,3157,761.281306,2403365,
+            mapping,8,true,FC,37228566,4436.092187,370,57.597888,21311,
+            mapping,8,false,CONV1,37228566,4436.092187,6037,956.126266,5772134,
+            mapping,8,false,FC,37228566,4436.092187,850,74.91744,63680,
+            --- stderr
+        "#]],
+    );
+}
+
+#[test]
+fn a_table_of_two_dataflows_over_pe_counts_for_one_layer() {
+    check(
+        &[
+            "sweep",
+            "--model",
+            TINY_MODEL,
+            "--dataflow",
+            "kcp_ws,yxp_os",
+            "--layers",
+            "CONV1",
+            "--param",
+            "pe.count=16..64 step 48",
+        ],
+        expect![[r#"
+            exit: 0
+            --- stdout
+            Sweep of tiny_model (1 layer: CONV1), engine analytical
+            ┌──────────┬──────────┬───────────────┬───────────────────┬────────────┬─────────────┐
+            │ Dataflow ┆ pe.count ┆ Model runtime ┆ Model energy (nJ) ┆ Area (mm²) ┆  Power (mW) │
+            ╞══════════╪══════════╪═══════════════╪═══════════════════╪════════════╪═════════════╡
+            │ kcp_ws   ┆ 16       ┆         10404 ┆        815.919738 ┆  27.092174 ┆    3876.536 │
+            │ kcp_ws   ┆ 64       ┆          2604 ┆         774.27097 ┆ 100.811186 ┆ 4584.582345 │
+            │ yxp_os   ┆ 16       ┆         10948 ┆        723.119853 ┆  27.092174 ┆    3876.536 │
+            │ yxp_os   ┆ 64       ┆          4868 ┆        691.790982 ┆ 100.811186 ┆ 4584.582345 │
+            └──────────┴──────────┴───────────────┴───────────────────┴────────────┴─────────────┘
+            Runtimes in cycles, summed over the layers; area and power of the configured hardware (spec §12).
+            --- stderr
+        "#]],
+    );
+}
+
+#[test]
+fn sweeps_do_not_depend_on_the_thread_count() {
+    let run = |threads: &str| {
+        maestro(&[
+            "sweep",
+            "--model",
+            TINY_MODEL,
+            "--dataflow",
+            "kcp_ws,rs",
+            "--param",
+            "noc.topology=bus,tree,mesh",
+            "--param",
+            "noc.bandwidth=2,32",
+            "--engine",
+            "both",
+            "--format",
+            "json",
+            "--threads",
+            threads,
+        ])
+        .stdout
+    };
+    let one = run("1");
+    assert!(!one.is_empty());
+    assert_eq!(one, run("2"));
+}
+
+#[test]
+fn the_contention_report_names_the_busiest_link_and_the_knees() {
+    let output = maestro(&[
+        "sweep",
+        "--mapping",
+        TINY,
+        "--layers",
+        "0",
+        "--param",
+        "noc.topology=bus,mesh",
+        "--param",
+        "noc.bandwidth=1,4,16,64",
+        "--contention",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", transcript(&output));
+    let json: serde_json::Value =
+        serde_json::from_slice(&output.stdout).expect("the report is JSON");
+    let series = json["contention"]["series"]
+        .as_array()
+        .expect("contention series");
+    assert_eq!(series.len(), 2);
+    for entry in series {
+        assert_eq!(entry["layer"], "CONV1");
+        assert!(entry["saturating"]["name"].is_string(), "{entry}");
+        assert!(entry["simulated_knee"]["bandwidth"].is_u64(), "{entry}");
+        assert!(entry["analytical_knee"]["bandwidth"].is_u64(), "{entry}");
+        assert_eq!(entry["points"].as_array().map(Vec::len), Some(4));
+    }
+}
+
+#[test]
+fn plots_are_svg_files() {
+    let directory =
+        std::env::temp_dir().join(format!("maestro-study-plots-{}", std::process::id()));
+    std::fs::create_dir_all(&directory).expect("a temporary directory");
+    let sweep_plot = directory.join("sweep.svg");
+    let dse_plot = directory.join("dse.svg");
+    let sweep = maestro(&[
+        "sweep",
+        "--mapping",
+        TINY,
+        "--param",
+        "noc.bandwidth=1,4,16",
+        "--engine",
+        "both",
+        "--plot",
+        sweep_plot.to_str().unwrap_or_default(),
+    ]);
+    assert_eq!(sweep.status.code(), Some(0), "{}", transcript(&sweep));
+    let dse = maestro(&[
+        "dse",
+        "--model",
+        TINY_MODEL,
+        "--dataflow",
+        "kcp_ws",
+        "--pes",
+        "16,64",
+        "--plot",
+        dse_plot.to_str().unwrap_or_default(),
+    ]);
+    assert_eq!(dse.status.code(), Some(0), "{}", transcript(&dse));
+    for path in [&sweep_plot, &dse_plot] {
+        let svg = std::fs::read_to_string(path).expect("the plot was written");
+        assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
+        assert!(svg.contains("noc.bandwidth") || svg.contains("Pareto"));
+    }
+    let _ = std::fs::remove_dir_all(&directory);
+}
+
+#[test]
+fn a_small_dse_under_caps() {
+    check(
+        &[
+            "dse",
+            "--model",
+            TINY_MODEL,
+            "--dataflow",
+            "kcp_ws,yxp_os",
+            "--pes",
+            "16,32,64,128",
+            "--l1",
+            "64,512",
+            "--l2",
+            "16384,65536",
+            "--bandwidth",
+            "4..64 x 4",
+            "--area-cap",
+            "10",
+            "--power-cap",
+            "150",
+            "--objective",
+            "runtime",
+        ],
+        expect![[r#"
+            exit: 0
+            --- stdout
+            Design-space exploration of tiny_model: objective runtime (cycles), area cap 10 mm², power cap 150 mW
+            space 96 points; pruned before evaluation (over a cap) 78; invalid 0; valid 18; 36 point × layer evaluations
+            Pareto front of runtime and area (5 points):
+            ┌──────────┬──────────┬─────┬────┬───────┬────────┬─────────┬─────────────┬──────────┬────────────┬────────────┐
+            │ Pareto   ┆ Dataflow ┆ PEs ┆ L1 ┆    L2 ┆ NoC BW ┆ Runtime ┆ Energy (nJ) ┆      EDP ┆ Area (mm²) ┆ Power (mW) │
+            ╞══════════╪══════════╪═════╪════╪═══════╪════════╪═════════╪═════════════╪══════════╪════════════╪════════════╡
+            │ 1 (best) ┆ yxp_os   ┆  32 ┆ 64 ┆ 16384 ┆     64 ┆    9638 ┆ 1325.459198 ┆ 12774776 ┆   3.838953 ┆ 128.706948 │
+            │ 2        ┆ yxp_os   ┆  32 ┆ 64 ┆ 16384 ┆     16 ┆    9858 ┆ 1325.459198 ┆ 13066377 ┆   1.405288 ┆ 109.580714 │
+            │ 3        ┆ yxp_os   ┆  32 ┆ 64 ┆ 16384 ┆      4 ┆   12072 ┆ 1325.459198 ┆ 16000943 ┆   0.796872 ┆ 104.799156 │
+            │ 4        ┆ yxp_os   ┆  16 ┆ 64 ┆ 16384 ┆     16 ┆   16007 ┆ 1357.678334 ┆ 21732357 ┆   0.591879 ┆  83.327034 │
+            │ 5        ┆ yxp_os   ┆  16 ┆ 64 ┆ 16384 ┆      4 ┆   17826 ┆ 1357.678334 ┆ 24201974 ┆   0.270023 ┆  80.797558 │
+            └──────────┴──────────┴─────┴────┴───────┴────────┴─────────┴─────────────┴──────────┴────────────┴────────────┘
+            L1 in elements per PE, L2 in elements, NoC bandwidth in elements/cycle (both NoCs).
+            --- stderr
+        "#]],
+    );
+}
+
+#[test]
+fn bad_specifications_are_usage_errors() {
+    let cases: [(&[&str], &str); 8] = [
+        (
+            &["sweep", "--param", "noc.bandwith=1,2"],
+            "unknown parameter `noc.bandwith`",
+        ),
+        (&["sweep", "--param", "noc.bandwidth=0,2"], "between 1 and"),
+        (
+            &["sweep", "--param", "noc.bandwidth"],
+            "expected NAME=VALUES",
+        ),
+        (
+            &["sweep", "--param", "noc.topology=ring"],
+            "bus, tree or mesh",
+        ),
+        (
+            &[
+                "sweep",
+                "--param",
+                "noc.bandwidth=1",
+                "--param",
+                "noc.distribution.bandwidth=2",
+            ],
+            "set the same hardware field",
+        ),
+        (
+            &["sweep", "--param", "pe.count=64,128", "--contention"],
+            "needs a swept NoC bandwidth",
+        ),
+        (&["dse", "--pes", "64..16"], "not below its start"),
+        (
+            &["dse", "--area-cap=-1"],
+            "--area-cap must be a positive number",
+        ),
+    ];
+    for (args, message) in cases {
+        let (code, line) = failure(args);
+        assert_eq!(code, 2, "{args:?}: {line}");
+        assert!(line.contains(message), "{args:?}: {line}");
+    }
+}
+
+#[test]
+fn bad_inputs_are_invalid_input_errors() {
+    let (code, line) = failure(&[
+        "sweep",
+        "--mapping",
+        TINY,
+        "--layers",
+        "CONV9",
+        "--param",
+        "noc.bandwidth=1,2",
+    ]);
+    assert_eq!(code, 1, "{line}");
+    assert!(line.contains("no layer named `CONV9`"), "{line}");
+    let (code, line) = failure(&["sweep", "--mapping", "does/not/exist.m"]);
+    assert_eq!(code, 1, "{line}");
+    assert!(line.contains("cannot read does/not/exist.m"), "{line}");
+}

@@ -415,8 +415,9 @@ fn parse_values(param: Param, text: &str) -> Result<Vec<ParamValue>, StudyError>
             }
         }
     }
-    for (index, value) in values.iter().enumerate() {
-        if values[..index].contains(value) {
+    let mut seen = std::collections::HashSet::with_capacity(values.len());
+    for value in &values {
+        if !seen.insert(*value) {
             return Err(bad(&value.to_string(), "each value once".into()));
         }
     }

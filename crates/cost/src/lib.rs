@@ -34,7 +34,10 @@ pub struct AnalysisOptions {
 
 impl Default for AnalysisOptions {
     fn default() -> Self {
-        AnalysisOptions { mode: ModelMode::Corrected, threads: 1 }
+        AnalysisOptions {
+            mode: ModelMode::Corrected,
+            threads: 1,
+        }
     }
 }
 

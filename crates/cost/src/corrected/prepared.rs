@@ -14,7 +14,9 @@
 
 use super::level::{Analyzer, LevelPlan, LevelVolumes, Structure};
 use super::row::{self, accesses_sum, EnergyCounts, Requirements, RowInputs};
-use super::timing::{level_runtime, level_time, LevelLinks, LevelTime};
+use super::timing::{
+    level_compute, level_period, level_time, transfer_cycles, LevelLinks, LevelTime, Streaming,
+};
 use super::{area_power, check_hardware};
 use crate::detail::{Accesses, LayerDetail, PerTensor, RuntimeBreakdown};
 use crate::{CostError, LayerCost};
@@ -89,6 +91,9 @@ pub struct PreparedLayer {
     /// Warnings that do not depend on evaluation-time fields (adjusted tiles, unused PEs).
     structural_warnings: Vec<String>,
     storage: [Storage; 2],
+    /// Cluster levels and PEs the mapping uses (the hops of a path from L2 to a PE).
+    levels: u64,
+    used_pes: u64,
 }
 
 /// The error of a layer on its own (a network's analysis puts in the layer's index).
@@ -165,6 +170,8 @@ impl PreparedLayer {
             l2_step,
             structural_warnings,
             storage,
+            levels: expansion.levels.len() as u64,
+            used_pes: expansion.used_pes,
         })
     }
 
@@ -209,13 +216,10 @@ impl PreparedLayer {
     pub fn evaluate_summary(&self, accelerator: &Accelerator) -> Result<LayerSummary, CostError> {
         self.check(accelerator)?;
         let double_buffered = self.double_buffered(accelerator);
-        let top_runtime = self.with_runtimes(accelerator, double_buffered, |runtimes| {
-            runtimes.last().copied().unwrap_or(0)
-        });
-        let storage = &self.storage[usize::from(self.l2_holds_layer(accelerator))];
-        let runtime = top_runtime
-            .max(offchip_time(storage.offchip_total, accelerator))
-            .max(1);
+        let l2_holds_layer = self.l2_holds_layer(accelerator);
+        let top_time = self.top_time(accelerator, double_buffered, l2_holds_layer);
+        let storage = &self.storage[usize::from(l2_holds_layer)];
+        let (runtime, _) = self.runtime(&top_time, storage, accelerator, l2_holds_layer);
         let (_, energy) = row::energy(&storage.energy, &accelerator.energy);
         let hardware_cost = area_power(accelerator);
         Ok(LayerSummary {
@@ -227,6 +231,34 @@ impl PreparedLayer {
         })
     }
 
+    /// The layer's runtime and the part of it the on-chip pipeline does not explain (off-chip).
+    /// When L2 holds the layer, inputs and weights are loaded before the first step and outputs
+    /// written back after the last; otherwise the top level's steps stream working sets and outputs
+    /// (in `top_time`). Either way no runtime is shorter than moving the off-chip traffic once.
+    fn runtime(
+        &self,
+        top_time: &LevelTime,
+        storage: &Storage,
+        hardware: &Accelerator,
+        l2_holds_layer: bool,
+    ) -> (u64, u64) {
+        let staging = if l2_holds_layer {
+            let offchip = &hardware.offchip;
+            let inputs = self.tensor_sizes[0].saturating_add(self.tensor_sizes[1]);
+            transfer_cycles(inputs, offchip.bandwidth, 1, offchip.latency).saturating_add(
+                transfer_cycles(self.tensor_sizes[2], offchip.bandwidth, 1, offchip.latency),
+            )
+        } else {
+            0
+        };
+        let runtime = top_time
+            .runtime
+            .saturating_add(staging)
+            .max(offchip_time(storage.offchip_total, hardware))
+            .max(1);
+        (runtime, runtime - top_time.runtime.min(runtime))
+    }
+
     fn double_buffered(&self, accelerator: &Accelerator) -> bool {
         self.l1_step.saturating_mul(2) <= accelerator.l1_size
     }
@@ -236,6 +268,22 @@ impl PreparedLayer {
             .iter()
             .fold(0u64, |sum, &size| sum.saturating_add(size))
             <= accelerator.l2_size
+    }
+
+    /// Hops of a transfer between L2 and a PE: one on a bus, the root link plus one link per level
+    /// on a tree, and on a mesh the columns of the near-square PE grid (the farthest destination).
+    fn path_hops(&self, topology: maestro_ir::NocTopology) -> u64 {
+        match topology {
+            maestro_ir::NocTopology::Bus => 1,
+            maestro_ir::NocTopology::Tree => self.levels + 1,
+            maestro_ir::NocTopology::Mesh => {
+                let mut columns = 1u64;
+                while columns.saturating_mul(columns) < self.used_pes {
+                    columns += 1;
+                }
+                columns
+            }
+        }
     }
 
     fn links(
@@ -250,61 +298,99 @@ impl PreparedLayer {
             in_bandwidth = in_bandwidth.min(accelerator.l2_bandwidth);
             out_bandwidth = out_bandwidth.min(accelerator.l2_bandwidth);
         }
+        let path = |topology, hop_latency: u64| {
+            if plan.innermost {
+                self.path_hops(topology).saturating_mul(hop_latency)
+            } else {
+                0
+            }
+        };
         LevelLinks {
             in_bandwidth,
             out_bandwidth,
-            in_latency: accelerator.distribution_noc.hop_latency,
-            out_latency: accelerator.collection_noc.hop_latency,
+            in_latency: path(
+                accelerator.distribution_noc.topology,
+                accelerator.distribution_noc.hop_latency,
+            ),
+            out_latency: path(
+                accelerator.collection_noc.topology,
+                accelerator.collection_noc.hop_latency,
+            ),
             simd_lanes: accelerator.simd_lanes,
             mac_pipeline_latency: accelerator.mac_pipeline_latency,
-            overlapped: double_buffered || !plan.innermost,
+            double_buffered,
         }
     }
 
-    /// Runs `finish` on every plan's runtime (inner plans first), on a stack buffer when it fits.
-    fn with_runtimes<T>(
+    /// Runs `finish` on every plan's period sum (half cycles) and compute sum (inner plans first),
+    /// on stack buffers when they fit.
+    fn with_periods<T>(
         &self,
         accelerator: &Accelerator,
         double_buffered: bool,
-        finish: impl FnOnce(&[u64]) -> T,
+        finish: impl FnOnce(&[u64], &[u64]) -> T,
     ) -> T {
         const ON_STACK: usize = 32;
-        let mut stack = [0u64; ON_STACK];
-        let mut heap = Vec::new();
-        let runtimes: &mut [u64] = if self.plans.len() <= ON_STACK {
-            &mut stack[..self.plans.len()]
+        let mut stack = [[0u64; ON_STACK]; 2];
+        let mut heap = [Vec::new(), Vec::new()];
+        let count = self.plans.len();
+        let [periods, computes]: [&mut [u64]; 2] = if count <= ON_STACK {
+            let [a, b] = &mut stack;
+            [&mut a[..count], &mut b[..count]]
         } else {
-            heap.resize(self.plans.len(), 0);
-            &mut heap
+            heap[0].resize(count, 0);
+            heap[1].resize(count, 0);
+            let [a, b] = &mut heap;
+            [a.as_mut_slice(), b.as_mut_slice()]
         };
-        for (index, plan) in self.plans.iter().enumerate() {
+        // The top plan is timed by `level_time`; only inner plans need their sums.
+        let inner = count.saturating_sub(1);
+        for (index, plan) in self.plans.iter().enumerate().take(inner) {
             let links = self.links(plan, accelerator, double_buffered);
-            runtimes[index] = level_runtime(
+            periods[index] = level_period(
                 &plan.records,
                 plan.drain_arrived,
-                plan.hops,
+                plan.innermost,
                 &links,
                 &plan.inner_ids,
-                &runtimes[..index],
+                &periods[..index],
             );
+            computes[index] =
+                level_compute(&plan.records, &links, &plan.inner_ids, &computes[..index]);
         }
-        finish(runtimes)
+        finish(periods, computes)
     }
 
-    /// The top level's time with every statistic.
-    fn top_time(&self, accelerator: &Accelerator, double_buffered: bool) -> LevelTime {
-        self.with_runtimes(accelerator, double_buffered, |runtimes| {
+    /// The top level's time with every statistic (the whole on-chip pipeline, and the streaming of
+    /// working sets when L2 cannot hold the layer).
+    fn top_time(
+        &self,
+        accelerator: &Accelerator,
+        double_buffered: bool,
+        l2_holds_layer: bool,
+    ) -> LevelTime {
+        self.with_periods(accelerator, double_buffered, |periods, computes| {
             let Some(top) = self.plans.last() else {
                 return LevelTime::default();
             };
             let links = self.links(top, accelerator, double_buffered);
+            let hop_latency = accelerator.distribution_noc.hop_latency;
+            let streaming = (!l2_holds_layer).then_some(Streaming {
+                bandwidth: accelerator.offchip.bandwidth,
+                latency: accelerator.offchip.latency,
+                path: 1 + self
+                    .path_hops(accelerator.distribution_noc.topology)
+                    .saturating_mul(hop_latency),
+            });
             level_time(
                 &top.records,
                 top.drain_arrived,
-                top.hops,
+                top.innermost,
                 &links,
+                streaming,
                 &top.inner_ids,
-                runtimes,
+                periods,
+                computes,
             )
         })
     }
@@ -335,8 +421,8 @@ impl PreparedLayer {
                 2 * l1_step
             ));
         }
-        let top_time = self.top_time(hardware, double_buffered);
         let l2_holds_layer = self.l2_holds_layer(hardware);
+        let top_time = self.top_time(hardware, double_buffered, l2_holds_layer);
         let l2_requirement = if l2_holds_layer {
             l2_step.saturating_mul(2)
         } else {
@@ -351,7 +437,7 @@ impl PreparedLayer {
         let storage = &self.storage[usize::from(l2_holds_layer)];
         let offchip = storage.offchip;
         let offchip_time = offchip_time(storage.offchip_total, hardware);
-        let runtime = top_time.runtime.max(offchip_time).max(1);
+        let (runtime, offchip_stall) = self.runtime(&top_time, storage, hardware, l2_holds_layer);
         let (l1, l2) = buffer_accesses(top, &offchip);
         let detail = LayerDetail {
             warnings,
@@ -384,7 +470,7 @@ impl PreparedLayer {
                 ingress: top_time.time.ingress,
                 egress: top_time.time.egress,
                 offchip: offchip_time,
-                offchip_stall: runtime - top_time.runtime.min(runtime),
+                offchip_stall,
             },
             double_buffered,
             l1_step_elements: l1_step,

@@ -58,6 +58,8 @@ fn example_1_one_level_sliding_windows() {
     // = 128 L2 writes, of which 64 final and 64 partial sums; the 16 steps of C = 1 revisit their pixel and
     // reload 4 partial sums each = 64 L2 reads.
     // Time: fill = ingress ceil(45/1000) + compute 9 = 10; 31 steady steps of max(9, 1, 1) = 9; drain 1.
+    // L2 holds the layer: inputs and weights (144) are loaded before the first step, ceil(144/1000) = 1,
+    // and the 64 outputs written back after the last, 1 more.
     let layer = conv(
         &[(K, 4), (C, 2), (R, 3), (S, 3), (Y, 6), (X, 6)],
         1,
@@ -73,7 +75,7 @@ fn example_1_one_level_sliding_windows() {
     let cost = run(&layer, &hardware(4));
     let detail = cost.detail.unwrap();
     assert_eq!(cost.row.macs, 1152);
-    assert_eq!(cost.row.runtime_cycles, 10 + 31 * 9 + 1);
+    assert_eq!(cost.row.runtime_cycles, 1 + 10 + 31 * 9 + 1 + 1);
     assert_eq!((detail.l2.input.reads, detail.l2.weight.reads), (144, 72));
     assert_eq!((detail.l2.output.writes, detail.l2.output.reads), (128, 64));
     assert_eq!(
@@ -92,7 +94,8 @@ fn example_2_spatial_and_temporal_edges() {
     // Weights: each PE its own K → 4, 2, 4, 2, 2, 1 = 15 (each weight once; the reference reads 20).
     // Inputs (multicast, shared): 2, 1, 2, 1, 2, 1 = 9.
     // Outputs leave when the fold changes (2, 2) and at the drain (1): 5 writes, no partial sums.
-    // Time: fill 1 + 2 = 3; then 1, 2, 1, 2, 1; drain 1 → 11.
+    // Time: fill 1 + 2 = 3; then 1, 2, 1, 2, 1; drain 1 → 11; plus loading inputs and weights before
+    // the first step (1) and writing outputs back after the last (1) → 13.
     let layer = conv(
         &[(K, 5), (C, 3), (R, 1), (S, 1), (Y, 1), (X, 1)],
         1,
@@ -101,7 +104,7 @@ fn example_2_spatial_and_temporal_edges() {
     let cost = run(&layer, &hardware(2));
     let detail = cost.detail.unwrap();
     assert_eq!(cost.row.macs, 15);
-    assert_eq!(cost.row.runtime_cycles, 11);
+    assert_eq!(cost.row.runtime_cycles, 13);
     assert_eq!(
         (
             detail.l2.input.reads,

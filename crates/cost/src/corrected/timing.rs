@@ -1,7 +1,7 @@
 //! The hardware-dependent half of a level's analysis: the time of its steps. A prepared level keeps,
 //! per kind of step, how many elements enter and leave and what bounds its compute; this module turns
 //! those volumes into cycles for given bandwidths, latencies, SIMD width and buffering. Every per-step
-//! time rule of the corrected model lives here ([`step_time`], [`transfer_cycles`], [`compute_cycles`]),
+//! time rule of the corrected model lives here ([`level_period`], [`level_time`], [`transfer_cycles`]),
 //! so changing how a step's terms combine is a change in one place.
 //!
 //! A new time term that depends on some other volume of a step (say, the number of receiving units
@@ -101,12 +101,26 @@ pub struct LevelTime {
 pub struct LevelLinks {
     pub in_bandwidth: u64,
     pub out_bandwidth: u64,
+    /// Latency of one transfer between L2 and a PE: the hops of the whole path (not per level) times
+    /// the hop latency. Only the innermost level's transfers pay it; outer levels' transfers are
+    /// pipelined with the PEs' steps and only occupy their NoC.
     pub in_latency: u64,
     pub out_latency: u64,
     pub simd_lanes: u64,
     pub mac_pipeline_latency: u64,
-    /// Ingress overlaps compute (double-buffered PE buffers, or an outer level).
-    pub overlapped: bool,
+    /// The PE buffers hold two steps' tiles.
+    pub double_buffered: bool,
+}
+
+/// The off-chip link as the top level sees it when L2 cannot hold the layer: every top-level step
+/// refetches what it sends and writes back what arrives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Streaming {
+    pub bandwidth: u64,
+    pub latency: u64,
+    /// Cycles from a working set's arrival in L2 to its first data in a PE (one cycle of occupancy
+    /// plus the path's latency).
+    pub path: u64,
 }
 
 /// Cycles to move `elements` over a link of `bandwidth` elements per cycle and `hops × hop_latency`.
@@ -119,53 +133,233 @@ pub fn transfer_cycles(elements: u64, bandwidth: u64, hops: u64, hop_latency: u6
         .saturating_add(hops.saturating_mul(hop_latency))
 }
 
+/// Cycles `elements` occupy a link of `bandwidth` elements per cycle.
+fn occupancy(elements: u64, bandwidth: u64) -> u64 {
+    elements.div_ceil(bandwidth.max(1))
+}
+
 /// Cycles of the slowest PE of an innermost step doing at most `macs` MACs.
 pub fn compute_cycles(macs: u64, links: &LevelLinks) -> u64 {
     macs.div_ceil(links.simd_lanes.max(1))
         .saturating_add(links.mac_pipeline_latency)
 }
 
-/// A step's time from its terms: the fill serialises ingress and compute; later steps overlap them
-/// when the buffers allow it, and egress always overlaps the step.
-pub fn step_time(kind: StepKind, compute: u64, ingress: u64, egress: u64, overlapped: bool) -> u64 {
-    match kind {
-        StepKind::Fill => ingress + compute,
-        StepKind::Steady | StepKind::Edge if overlapped => compute.max(ingress).max(egress),
-        StepKind::Steady | StepKind::Edge => (ingress + compute).max(egress),
+/// The terms of one innermost step: compute, ingress and egress (occupancy plus path latency).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct StepTerms {
+    compute: u64,
+    occupancy_in: u64,
+    occupancy_out: u64,
+    ingress: u64,
+    egress: u64,
+}
+
+fn step_terms(compute: u64, sent: u64, arrived: u64, links: &LevelLinks) -> StepTerms {
+    let occupancy_in = occupancy(sent, links.in_bandwidth);
+    let occupancy_out = occupancy(arrived, links.out_bandwidth);
+    StepTerms {
+        compute,
+        occupancy_in,
+        occupancy_out,
+        ingress: transfer_cycles(sent, links.in_bandwidth, 1, links.in_latency),
+        egress: transfer_cycles(arrived, links.out_bandwidth, 1, links.out_latency),
     }
 }
 
-/// The time of a level's steps (`records`), plus its drain of `drain_arrived` elements. `inner_ids`
-/// and `inner_runtimes` resolve [`ComputeBound::Inner`].
+/// Twice the period of an innermost step in a steady pipeline (half cycles: with two buffers the
+/// period may be a half-integer, the steps alternating between its floor and ceiling).
+///
+/// With double buffering the data of step `n + 1` is requested when step `n − 1` ends and a new
+/// output tile needs the tile before the last to have left, so two periods cover one compute plus
+/// one transfer with its latency: `2p ≥ c + ingress`, `2p ≥ c + egress`; besides, every step occupies
+/// the PE for `c` and the NoC for its occupancy. Without it the next step's data is requested when
+/// the step ends and its output tile must have left: `p = c + max(ingress, egress)`.
+fn period_halves(terms: &StepTerms, double_buffered: bool) -> u64 {
+    let StepTerms {
+        compute,
+        occupancy_in,
+        occupancy_out,
+        ingress,
+        egress,
+    } = *terms;
+    if double_buffered {
+        (2 * compute.max(occupancy_in).max(occupancy_out))
+            .max(compute + ingress)
+            .max(compute + egress)
+    } else {
+        2 * (compute + ingress.max(egress))
+    }
+}
+
+fn inner_bound(
+    compute: &ComputeBound,
+    links: &LevelLinks,
+    inner_ids: &[u32],
+    inner: &[u64],
+) -> u64 {
+    match *compute {
+        ComputeBound::Macs(macs) => compute_cycles(macs, links),
+        ComputeBound::Inner { start, len } => inner_ids[start as usize..(start + len) as usize]
+            .iter()
+            .map(|&id| inner[id as usize])
+            .max()
+            .unwrap_or(0),
+    }
+}
+
+/// Twice the time of one record's `count` steps in the pipeline (half cycles), and its per-step
+/// terms (for the statistics). Innermost steps take their period; an outer step takes the slowest
+/// unit's inner period sum or its own NoC occupancy, and with [`Streaming`] its off-chip refetch and
+/// write-back, each summed over the record (a resource busy in every step of the record bounds the
+/// whole record). `inner` holds the inner plans' period sums in half cycles.
+#[allow(clippy::too_many_arguments)]
+fn record_halves(
+    record: &TimeRecord,
+    arrived: u64,
+    innermost: bool,
+    links: &LevelLinks,
+    streaming: Option<Streaming>,
+    inner_ids: &[u32],
+    inner: &[u64],
+    inner_compute: &[u64],
+) -> (u64, StepTerms) {
+    let count = record.count;
+    let terms = if innermost {
+        step_terms(
+            inner_bound(&record.compute, links, inner_ids, inner),
+            record.sent,
+            arrived,
+            links,
+        )
+    } else {
+        // An outer step's compute is the slowest unit's inner period sum, in half cycles here.
+        let halves = inner_bound(&record.compute, links, inner_ids, inner);
+        let mut terms = step_terms(halves, record.sent, arrived, links);
+        terms.compute = halves;
+        terms
+    };
+    let mut total = if innermost {
+        period_halves(&terms, links.double_buffered).saturating_mul(count)
+    } else {
+        terms
+            .compute
+            .max(2 * terms.occupancy_in)
+            .max(2 * terms.occupancy_out)
+            .saturating_mul(count)
+    };
+    if let Some(offchip) = streaming {
+        let bandwidth = offchip.bandwidth.max(1);
+        total = total
+            .max(2 * record.sent.saturating_mul(count).div_ceil(bandwidth))
+            .max(2 * arrived.saturating_mul(count).div_ceil(bandwidth));
+        if record.sent > 0 {
+            // L2 double-buffers working sets: the load of step k may start once step k − 3's work
+            // is done (the set before the previous one is released when the previous load starts),
+            // so three steps cover one load, its way into the PEs and one step's compute.
+            let compute = if innermost {
+                terms.compute
+            } else {
+                inner_bound(&record.compute, links, inner_ids, inner_compute)
+            };
+            let chain = transfer_cycles(record.sent, bandwidth, 1, offchip.latency)
+                .saturating_add(offchip.path)
+                .saturating_add(compute);
+            total = total.max((2 * chain.saturating_mul(count)).div_ceil(3));
+        }
+    }
+    (total, terms)
+}
+
+/// The compute cycles of a level's steps back to back (the slowest unit of each step): what a PE
+/// spends computing in one enclosing step. `inner` holds the inner plans' compute sums.
+pub fn level_compute(
+    records: &[TimeRecord],
+    links: &LevelLinks,
+    inner_ids: &[u32],
+    inner: &[u64],
+) -> u64 {
+    records.iter().fold(0u64, |sum, record| {
+        let compute = inner_bound(&record.compute, links, inner_ids, inner);
+        sum.saturating_add(compute.saturating_mul(record.count))
+    })
+}
+
+/// The time of a level's steps (`records`) running back to back in the PEs' pipeline, in half
+/// cycles: the *period sum* an enclosing level sees as one of its steps' compute. The level's first
+/// step (the fill) follows the previous enclosing step without a gap, and its egress is the previous
+/// enclosing step's last output tiles (`drain_arrived`) leaving. `inner` holds the period sums (half
+/// cycles) of the inner plans [`ComputeBound::Inner`] refers to.
+pub fn level_period(
+    records: &[TimeRecord],
+    drain_arrived: u64,
+    innermost: bool,
+    links: &LevelLinks,
+    inner_ids: &[u32],
+    inner: &[u64],
+) -> u64 {
+    records.iter().fold(0u64, |sum, record| {
+        let arrived = match record.kind {
+            StepKind::Fill => record.arrived.saturating_add(drain_arrived),
+            StepKind::Steady | StepKind::Edge => record.arrived,
+        };
+        let (halves, _) = record_halves(
+            record,
+            arrived,
+            innermost,
+            links,
+            None,
+            inner_ids,
+            inner,
+            &[],
+        );
+        sum.saturating_add(halves)
+    })
+}
+
+/// The top level's time with its statistics: its steps in the pipeline, plus the pipeline's fill
+/// (the first transfer's path, and with [`Streaming`] the first working set's load) and drain (the
+/// last outputs' path, and the write-back of the last ones). `inner` holds the inner plans' period
+/// sums.
+#[allow(clippy::too_many_arguments)]
 pub fn level_time(
     records: &[TimeRecord],
     drain_arrived: u64,
-    hops: (u64, u64),
+    innermost: bool,
     links: &LevelLinks,
+    streaming: Option<Streaming>,
     inner_ids: &[u32],
-    inner_runtimes: &[u64],
+    inner: &[u64],
+    inner_compute: &[u64],
 ) -> LevelTime {
-    let (in_hops, out_hops) = hops;
     let mut level = LevelTime::default();
     for record in records {
         let count = record.count;
-        let compute = match record.compute {
-            ComputeBound::Macs(macs) => compute_cycles(macs, links),
-            ComputeBound::Inner { start, len } => inner_ids[start as usize..(start + len) as usize]
-                .iter()
-                .map(|&id| inner_runtimes[id as usize])
-                .max()
-                .unwrap_or(0),
-        };
-        let ingress = transfer_cycles(record.sent, links.in_bandwidth, in_hops, links.in_latency);
-        let egress = transfer_cycles(
+        let (halves, mut terms) = record_halves(
+            record,
             record.arrived,
-            links.out_bandwidth,
-            out_hops,
-            links.out_latency,
+            innermost,
+            links,
+            streaming,
+            inner_ids,
+            inner,
+            inner_compute,
         );
-        let total = step_time(record.kind, compute, ingress, egress, links.overlapped)
-            .saturating_mul(count);
+        let total = halves.div_ceil(2);
+        if !innermost {
+            terms.compute = terms.compute.div_ceil(2);
+        }
+        if record.kind == StepKind::Fill {
+            // Nothing precedes the first step: its data crosses the whole path (and arrives from
+            // off-chip memory first when L2 streams working sets) before it computes.
+            let load = streaming.map_or(0, |offchip| {
+                transfer_cycles(record.sent, offchip.bandwidth, 1, offchip.latency)
+            });
+            level.time.fill = level
+                .time
+                .fill
+                .saturating_add(load)
+                .saturating_add(terms.ingress);
+        }
         let bucket = match record.kind {
             StepKind::Fill => &mut level.time.fill,
             StepKind::Steady => &mut level.time.steady,
@@ -175,28 +369,32 @@ pub fn level_time(
         level.time.compute = level
             .time
             .compute
-            .saturating_add(compute.saturating_mul(count));
+            .saturating_add(terms.compute.saturating_mul(count));
         level.time.ingress = level
             .time
             .ingress
-            .saturating_add(ingress.saturating_mul(count));
+            .saturating_add(terms.occupancy_in.saturating_mul(count));
         level.time.egress = level
             .time
             .egress
-            .saturating_add(egress.saturating_mul(count));
-        level.ingress_delay.record(ingress, count);
-        level.egress_delay.record(egress, count);
-        level.compute_delay.record(compute, count);
+            .saturating_add(terms.occupancy_out.saturating_mul(count));
+        level.ingress_delay.record(terms.ingress, count);
+        level.egress_delay.record(terms.egress, count);
+        level.compute_delay.record(terms.compute, count);
         let demand = record.sent.max(record.arrived);
-        level.peak_bandwidth = level.peak_bandwidth.max(demand.div_ceil(compute.max(1)));
+        level.peak_bandwidth = level
+            .peak_bandwidth
+            .max(demand.div_ceil(terms.compute.max(1)));
     }
-    level.time.drain = transfer_cycles(
-        drain_arrived,
-        links.out_bandwidth,
-        out_hops,
-        links.out_latency,
-    );
-    level.time.egress = level.time.egress.saturating_add(level.time.drain);
+    let write_back = streaming.map_or(0, |offchip| {
+        transfer_cycles(drain_arrived, offchip.bandwidth, 1, offchip.latency)
+    });
+    level.time.drain = transfer_cycles(drain_arrived, links.out_bandwidth, 1, links.out_latency)
+        .saturating_add(write_back);
+    level.time.egress = level
+        .time
+        .egress
+        .saturating_add(occupancy(drain_arrived, links.out_bandwidth));
     level.runtime = level
         .time
         .fill
@@ -204,44 +402,4 @@ pub fn level_time(
         .saturating_add(level.time.edge)
         .saturating_add(level.time.drain);
     level
-}
-
-/// Only the runtime of a level (what an enclosing level needs), without the statistics.
-pub fn level_runtime(
-    records: &[TimeRecord],
-    drain_arrived: u64,
-    hops: (u64, u64),
-    links: &LevelLinks,
-    inner_ids: &[u32],
-    inner_runtimes: &[u64],
-) -> u64 {
-    let (in_hops, out_hops) = hops;
-    let mut runtime = 0u64;
-    for record in records {
-        let compute = match record.compute {
-            ComputeBound::Macs(macs) => compute_cycles(macs, links),
-            ComputeBound::Inner { start, len } => inner_ids[start as usize..(start + len) as usize]
-                .iter()
-                .map(|&id| inner_runtimes[id as usize])
-                .max()
-                .unwrap_or(0),
-        };
-        let ingress = transfer_cycles(record.sent, links.in_bandwidth, in_hops, links.in_latency);
-        let egress = transfer_cycles(
-            record.arrived,
-            links.out_bandwidth,
-            out_hops,
-            links.out_latency,
-        );
-        runtime = runtime.saturating_add(
-            step_time(record.kind, compute, ingress, egress, links.overlapped)
-                .saturating_mul(record.count),
-        );
-    }
-    runtime.saturating_add(transfer_cycles(
-        drain_arrived,
-        links.out_bandwidth,
-        out_hops,
-        links.out_latency,
-    ))
 }

@@ -431,6 +431,7 @@ impl<'a> Analyzer<'a> {
                     count,
                     sent: step_sent,
                     arrived: step.arrived,
+                    fetched: step.sent[0] + step.sent[1],
                     compute,
                 },
             );
@@ -539,6 +540,7 @@ fn push_record(records: &mut Vec<TimeRecord>, inner_ids: &mut Vec<u32>, record: 
         earlier.kind == record.kind
             && earlier.sent == record.sent
             && earlier.arrived == record.arrived
+            && earlier.fetched == record.fetched
             && match (
                 ids(&earlier.compute, inner_ids),
                 ids(&record.compute, inner_ids),

@@ -381,6 +381,8 @@ impl PreparedLayer {
                 path: 1 + self
                     .path_hops(accelerator.distribution_noc.topology)
                     .saturating_mul(hop_latency),
+                final_outputs: top.volumes.final_outputs,
+                arrived_outputs: top.volumes.upstream_writes[2],
             });
             level_time(
                 &top.records,
@@ -543,7 +545,8 @@ fn buffer_accesses(
 }
 
 /// Off-chip traffic: every input and weight element at least once, every final output once; when L2
-/// cannot hold the layer, every top-level working set is refetched and partial sums spill.
+/// cannot hold the layer, every top-level working set's new inputs and weights are refetched, while
+/// partial sums stay in L2.
 fn storage(top: &LevelVolumes, sizes: &[u64; 3], l2_holds_layer: bool) -> Storage {
     let offchip = if l2_holds_layer {
         PerTensor {
@@ -570,9 +573,11 @@ fn storage(top: &LevelVolumes, sizes: &[u64; 3], l2_holds_layer: bool) -> Storag
                 reads: top.sent[1].max(sizes[1]),
                 writes: 0,
             },
+            // Partial sums stay in L2 (they are reloaded from it); only final values go on to
+            // off-chip memory, once each, as they reach L2.
             output: Accesses {
-                reads: top.partial_reloads,
-                writes: top.upstream_writes[2].max(sizes[2]),
+                reads: 0,
+                writes: sizes[2],
             },
         }
     };

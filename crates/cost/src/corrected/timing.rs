@@ -38,6 +38,9 @@ pub struct TimeRecord {
     pub sent: u64,
     /// Output elements arriving upstream in the step.
     pub arrived: u64,
+    /// Input and weight elements the step's units need anew (`sent` without partial-sum reloads):
+    /// at the top level, what a step loads from off-chip memory when L2 cannot hold the layer.
+    pub fetched: u64,
     pub compute: ComputeBound,
 }
 
@@ -121,6 +124,23 @@ pub struct Streaming {
     /// Cycles from a working set's arrival in L2 to its first data in a PE (one cycle of occupancy
     /// plus the path's latency).
     pub path: u64,
+    /// Final outputs and all output elements arriving in L2 over the layer: only final values go
+    /// on to off-chip memory (partial sums stay in L2), so a step writes back this share of what
+    /// arrives.
+    pub final_outputs: u64,
+    pub arrived_outputs: u64,
+}
+
+impl Streaming {
+    /// Output elements written back to off-chip memory out of `arrived` reaching L2.
+    fn written_back(&self, arrived: u64) -> u64 {
+        if self.arrived_outputs == 0 {
+            return 0;
+        }
+        let share = u128::from(arrived) * u128::from(self.final_outputs.min(self.arrived_outputs))
+            / u128::from(self.arrived_outputs);
+        u64::try_from(share).unwrap_or(u64::MAX)
+    }
 }
 
 /// Cycles to move `elements` over a link of `bandwidth` elements per cycle and `hops × hop_latency`.
@@ -249,10 +269,11 @@ fn record_halves(
     };
     if let Some(offchip) = streaming {
         let bandwidth = offchip.bandwidth.max(1);
+        let written = offchip.written_back(arrived.saturating_mul(count));
         total = total
-            .max(2 * record.sent.saturating_mul(count).div_ceil(bandwidth))
-            .max(2 * arrived.saturating_mul(count).div_ceil(bandwidth));
-        if record.sent > 0 {
+            .max(2 * record.fetched.saturating_mul(count).div_ceil(bandwidth))
+            .max(2 * written.div_ceil(bandwidth));
+        if record.fetched > 0 {
             // L2 double-buffers working sets: the load of step k may start once step k − 3's work
             // is done (the set before the previous one is released when the previous load starts),
             // so three steps cover one load, its way into the PEs and one step's compute.
@@ -261,7 +282,7 @@ fn record_halves(
             } else {
                 inner_bound(&record.compute, links, inner_ids, inner_compute)
             };
-            let chain = transfer_cycles(record.sent, bandwidth, 1, offchip.latency)
+            let chain = transfer_cycles(record.fetched, bandwidth, 1, offchip.latency)
                 .saturating_add(offchip.path)
                 .saturating_add(compute);
             total = total.max((2 * chain.saturating_mul(count)).div_ceil(3));
@@ -352,7 +373,7 @@ pub fn level_time(
             // Nothing precedes the first step: its data crosses the whole path (and arrives from
             // off-chip memory first when L2 streams working sets) before it computes.
             let load = streaming.map_or(0, |offchip| {
-                transfer_cycles(record.sent, offchip.bandwidth, 1, offchip.latency)
+                transfer_cycles(record.fetched, offchip.bandwidth, 1, offchip.latency)
             });
             level.time.fill = level
                 .time
@@ -387,7 +408,12 @@ pub fn level_time(
             .max(demand.div_ceil(terms.compute.max(1)));
     }
     let write_back = streaming.map_or(0, |offchip| {
-        transfer_cycles(drain_arrived, offchip.bandwidth, 1, offchip.latency)
+        transfer_cycles(
+            offchip.written_back(drain_arrived),
+            offchip.bandwidth,
+            1,
+            offchip.latency,
+        )
     });
     level.time.drain = transfer_cycles(drain_arrived, links.out_bandwidth, 1, links.out_latency)
         .saturating_add(write_back);

@@ -378,7 +378,7 @@ impl PreparedLayer {
             let streaming = (!l2_holds_layer).then_some(Streaming {
                 bandwidth: accelerator.offchip.bandwidth,
                 latency: accelerator.offchip.latency,
-                path: 1 + self
+                path: self
                     .path_hops(accelerator.distribution_noc.topology)
                     .saturating_mul(hop_latency),
                 final_outputs: top.volumes.final_outputs,

@@ -121,8 +121,7 @@ pub struct LevelLinks {
 pub struct Streaming {
     pub bandwidth: u64,
     pub latency: u64,
-    /// Cycles from a working set's arrival in L2 to its first data in a PE (one cycle of occupancy
-    /// plus the path's latency).
+    /// Latency of the path from L2 to a PE (its hops times the hop latency).
     pub path: u64,
     /// Final outputs and all output elements arriving in L2 over the layer: only final values go
     /// on to off-chip memory (partial sums stay in L2), so a step writes back this share of what
@@ -276,13 +275,16 @@ fn record_halves(
         if record.fetched > 0 {
             // L2 double-buffers working sets: the load of step k may start once step k − 3's work
             // is done (the set before the previous one is released when the previous load starts),
-            // so three steps cover one load, its way into the PEs and one step's compute.
+            // so three steps cover one load, its way into the PEs and one step's compute. Every
+            // transfer of the step waits for the load, so its way into the PEs is the step's whole
+            // distribution occupancy (the last unit's data) plus the path's latency.
             let compute = if innermost {
                 terms.compute
             } else {
                 inner_bound(&record.compute, links, inner_ids, inner_compute)
             };
             let chain = transfer_cycles(record.fetched, bandwidth, 1, offchip.latency)
+                .saturating_add(occupancy(record.sent, links.in_bandwidth).max(1))
                 .saturating_add(offchip.path)
                 .saturating_add(compute);
             total = total.max((2 * chain.saturating_mul(count)).div_ceil(3));

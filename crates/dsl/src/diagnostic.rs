@@ -201,6 +201,31 @@ impl Sink {
         }
     }
 
+    /// A sink for the same file with nothing reported yet.
+    pub(crate) fn empty_like(&self) -> Sink {
+        Sink {
+            file_name: self.file_name.clone(),
+            source: Arc::clone(&self.source),
+            diagnostics: Vec::new(),
+            dropped: 0,
+        }
+    }
+
+    /// Puts the errors of `earlier` (reported by an earlier pass over the same file) before those of
+    /// `self`, keeping the first [`MAX_DIAGNOSTICS`] of both in that order, as if they had been reported
+    /// to one sink.
+    pub(crate) fn prepend(&mut self, earlier: Sink) {
+        if earlier.count() == 0 {
+            return;
+        }
+        let total = earlier.count() + self.count();
+        let mut diagnostics = earlier.diagnostics;
+        let room = MAX_DIAGNOSTICS.saturating_sub(diagnostics.len());
+        diagnostics.extend(self.diagnostics.drain(..).take(room));
+        self.dropped = total - diagnostics.len();
+        self.diagnostics = diagnostics;
+    }
+
     pub(crate) fn source(&self) -> &str {
         &self.source
     }

@@ -1,12 +1,15 @@
 //! The lexer: text to tokens with byte spans. Identifiers may contain letters, digits, `_`, `.`, `-` and
 //! the primes `'` and `’`; `//` starts a comment to the end of the line; `\r` is whitespace, so CRLF files
 //! read like LF files. Names that need other characters can be written in double quotes.
+//!
+//! The lexer works on bytes (every byte that starts a token is ASCII; other characters take a slower
+//! path) and produces tokens on demand, so the parser never holds a token list of the whole file.
 
 use crate::diagnostic::Sink;
 use crate::span::Span;
 use std::borrow::Cow;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum TokenKind<'a> {
     LeftBrace,
     RightBrace,
@@ -17,11 +20,15 @@ pub(crate) enum TokenKind<'a> {
     Colon,
     /// A run of identifier characters: a keyword, a name or a number (the parser decides).
     Word(&'a str),
-    /// A double-quoted name, escapes already processed.
-    Quoted(Cow<'a, str>),
+    /// A double-quoted name as written between the quotes (to the end of the file if unterminated);
+    /// `escaped` says whether [`quoted_text`] has escapes to process.
+    Quoted {
+        raw: &'a str,
+        escaped: bool,
+    },
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Token<'a> {
     pub kind: TokenKind<'a>,
     pub span: Span,
@@ -40,142 +47,239 @@ pub(crate) fn is_word_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-' | '\'' | '\u{2019}')
 }
 
-/// Splits `source` into tokens. Characters that cannot start a token are reported (one diagnostic per
-/// run of them) and skipped.
-pub(crate) fn lex<'a>(source: &'a str, sink: &mut Sink) -> Vec<Token<'a>> {
-    let mut tokens = Vec::with_capacity(source.len() / 4);
-    let mut chars = source.char_indices().peekable();
-    let mut unexpected: Option<Span> = None;
-    let flush = |unexpected: &mut Option<Span>, sink: &mut Sink| {
-        if let Some(span) = unexpected.take() {
+fn is_ascii_word_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || matches!(byte, b'_' | b'.' | b'-' | b'\'')
+}
+
+/// `’` (U+2019) in UTF-8.
+const RIGHT_QUOTE: &[u8] = "\u{2019}".as_bytes();
+
+/// The text of a quoted name: [`TokenKind::Quoted`]'s `raw` with its escapes processed (invalid escapes,
+/// already reported by the lexer, contribute nothing).
+pub(crate) fn quoted_text(raw: &str, escaped: bool) -> Cow<'_, str> {
+    if !escaped {
+        return Cow::Borrowed(raw);
+    }
+    let mut text = String::with_capacity(raw.len());
+    scan_quoted(raw, 0, Some(&mut text), |_, _, _| {});
+    Cow::Owned(text)
+}
+
+/// Scans a quoted name whose text starts at byte `from` of `source` (just after the opening `"`),
+/// pushing the unescaped text to `text` if given and reporting bad escapes to `report`. Returns the
+/// index of the closing `"` (`None` if the file ends first) and whether an escape was seen.
+fn scan_quoted(
+    source: &str,
+    from: usize,
+    mut text: Option<&mut String>,
+    mut report: impl FnMut(Span, &'static str, &'static str),
+) -> (Option<usize>, bool) {
+    let mut chars = source[from..].char_indices().peekable();
+    let mut has_escape = false;
+    let push = |text: &mut Option<&mut String>, c: char| {
+        if let Some(text) = text.as_deref_mut() {
+            text.push(c);
+        }
+    };
+    while let Some((relative, c)) = chars.next() {
+        let index = from + relative;
+        match c {
+            '"' => return (Some(index), has_escape),
+            '\\' => {
+                has_escape = true;
+                match chars.next() {
+                    Some((_, '"')) => push(&mut text, '"'),
+                    Some((_, '\\')) => push(&mut text, '\\'),
+                    Some((_, 'n')) => push(&mut text, '\n'),
+                    Some((_, 't')) => push(&mut text, '\t'),
+                    Some((_, 'r')) => push(&mut text, '\r'),
+                    Some((_, 'u')) => match lex_unicode_escape(&mut chars) {
+                        Some(decoded) => push(&mut text, decoded),
+                        None => {
+                            let end = chars.peek().map_or(source.len(), |&(i, _)| from + i);
+                            report(
+                                Span::new(index, end),
+                                "invalid unicode escape in a quoted name",
+                                "expected `\\u{HEX}` with a valid code point",
+                            );
+                        }
+                    },
+                    Some((escaped_relative, escaped)) => report(
+                        Span::new(index, from + escaped_relative + escaped.len_utf8()),
+                        "unknown escape in a quoted name",
+                        "expected one of \\\" \\\\ \\n \\t \\r \\u{HEX}",
+                    ),
+                    None => {}
+                }
+            }
+            _ => push(&mut text, c),
+        }
+    }
+    (None, has_escape)
+}
+
+/// Produces the tokens of a source text one at a time. Characters that cannot start a token are reported
+/// (one diagnostic per run of them) and skipped.
+#[derive(Debug)]
+pub(crate) struct Lexer<'a> {
+    source: &'a str,
+    position: usize,
+    unexpected: Option<Span>,
+}
+
+impl<'a> Lexer<'a> {
+    pub(crate) fn new(source: &'a str) -> Self {
+        Lexer {
+            source,
+            position: 0,
+            unexpected: None,
+        }
+    }
+
+    fn flush(&mut self, sink: &mut Sink) {
+        if let Some(span) = self.unexpected.take() {
             sink.error(
                 span,
                 "unexpected character".to_string(),
                 Some("expected a name, a number, `{`, `}`, `(`, `)`, `,`, `;`, `:` or a `//` comment".to_string()),
             );
         }
-    };
-    while let Some((start, c)) = chars.next() {
-        let single = match c {
-            '{' => Some(TokenKind::LeftBrace),
-            '}' => Some(TokenKind::RightBrace),
-            '(' => Some(TokenKind::LeftParen),
-            ')' => Some(TokenKind::RightParen),
-            ',' => Some(TokenKind::Comma),
-            ';' => Some(TokenKind::Semicolon),
-            ':' => Some(TokenKind::Colon),
-            _ => None,
-        };
-        if let Some(kind) = single {
-            flush(&mut unexpected, sink);
-            tokens.push(Token {
-                kind,
-                span: Span::new(start, start + 1),
-            });
-            continue;
-        }
-        if c.is_whitespace() {
-            flush(&mut unexpected, sink);
-            continue;
-        }
-        if c == '/' && matches!(chars.peek(), Some((_, '/'))) {
-            flush(&mut unexpected, sink);
-            for (_, next) in chars.by_ref() {
-                if next == '\n' {
-                    break;
-                }
-            }
-            continue;
-        }
-        if is_word_char(c) {
-            flush(&mut unexpected, sink);
-            let mut end = start + c.len_utf8();
-            while let Some(&(index, next)) = chars.peek() {
-                if !is_word_char(next) {
-                    break;
-                }
-                end = index + next.len_utf8();
-                chars.next();
-            }
-            tokens.push(Token {
-                kind: TokenKind::Word(&source[start..end]),
-                span: Span::new(start, end),
-            });
-            continue;
-        }
-        if c == '"' {
-            flush(&mut unexpected, sink);
-            tokens.push(lex_quoted(source, start, &mut chars, sink));
-            continue;
-        }
-        let span = Span::new(start, start + c.len_utf8());
-        unexpected = Some(unexpected.map_or(span, |previous| previous.join(span)));
     }
-    flush(&mut unexpected, sink);
-    tokens
+
+    fn punctuation(&mut self, kind: TokenKind<'a>, sink: &mut Sink) -> Token<'a> {
+        self.flush(sink);
+        let start = self.position;
+        self.position += 1;
+        Token {
+            kind,
+            span: Span::new(start, start + 1),
+        }
+    }
+
+    /// The next token, or `None` at the end of the file (after reporting a trailing unexpected run).
+    pub(crate) fn next_token(&mut self, sink: &mut Sink) -> Option<Token<'a>> {
+        let bytes = self.source.as_bytes();
+        while let Some(&byte) = bytes.get(self.position) {
+            let start = self.position;
+            let kind = match byte {
+                b'{' => TokenKind::LeftBrace,
+                b'}' => TokenKind::RightBrace,
+                b'(' => TokenKind::LeftParen,
+                b')' => TokenKind::RightParen,
+                b',' => TokenKind::Comma,
+                b';' => TokenKind::Semicolon,
+                b':' => TokenKind::Colon,
+                // The ASCII characters of `char::is_whitespace`.
+                b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ' => {
+                    self.flush(sink);
+                    self.position += 1;
+                    continue;
+                }
+                b'/' if bytes.get(start + 1) == Some(&b'/') => {
+                    self.flush(sink);
+                    // `\n` never occurs inside a multi-byte character, so a byte search is exact.
+                    self.position = bytes[start..]
+                        .iter()
+                        .position(|&b| b == b'\n')
+                        .map_or(bytes.len(), |newline| start + newline + 1);
+                    continue;
+                }
+                b'"' => {
+                    self.flush(sink);
+                    return Some(self.quoted(sink));
+                }
+                _ if is_ascii_word_byte(byte) || bytes[start..].starts_with(RIGHT_QUOTE) => {
+                    self.flush(sink);
+                    return Some(self.word());
+                }
+                _ if byte.is_ascii() => {
+                    self.position += 1;
+                    self.add_unexpected(Span::new(start, start + 1));
+                    continue;
+                }
+                _ => {
+                    let c = self.source[start..].chars().next().unwrap_or('\u{FFFD}');
+                    self.position += c.len_utf8();
+                    if c.is_whitespace() {
+                        self.flush(sink);
+                    } else {
+                        self.add_unexpected(Span::new(start, self.position));
+                    }
+                    continue;
+                }
+            };
+            return Some(self.punctuation(kind, sink));
+        }
+        self.flush(sink);
+        None
+    }
+
+    fn add_unexpected(&mut self, span: Span) {
+        self.unexpected = Some(self.unexpected.map_or(span, |previous| previous.join(span)));
+    }
+
+    fn word(&mut self) -> Token<'a> {
+        let bytes = self.source.as_bytes();
+        let start = self.position;
+        let mut end = start;
+        loop {
+            match bytes.get(end) {
+                Some(&byte) if is_ascii_word_byte(byte) => end += 1,
+                Some(_) if bytes[end..].starts_with(RIGHT_QUOTE) => end += RIGHT_QUOTE.len(),
+                _ => break,
+            }
+        }
+        self.position = end;
+        Token {
+            kind: TokenKind::Word(&self.source[start..end]),
+            span: Span::new(start, end),
+        }
+    }
+
+    /// A quoted name: `"…"` with the escapes `\"`, `\\`, `\n`, `\t`, `\r` and `\u{HEX}`.
+    fn quoted(&mut self, sink: &mut Sink) -> Token<'a> {
+        let start = self.position;
+        let (close, escaped) = scan_quoted(self.source, start + 1, None, |span, message, help| {
+            sink.error(span, message.to_string(), Some(help.to_string()));
+        });
+        match close {
+            Some(close) => {
+                self.position = close + 1;
+                Token {
+                    kind: TokenKind::Quoted {
+                        raw: &self.source[start + 1..close],
+                        escaped,
+                    },
+                    span: Span::new(start, close + 1),
+                }
+            }
+            None => {
+                self.position = self.source.len();
+                sink.error(
+                    Span::new(start, start + 1),
+                    "unterminated quoted name".to_string(),
+                    Some("expected a closing `\"`".to_string()),
+                );
+                Token {
+                    kind: TokenKind::Quoted {
+                        raw: &self.source[start + 1..],
+                        escaped,
+                    },
+                    span: Span::new(start, self.source.len()),
+                }
+            }
+        }
+    }
 }
 
-/// A quoted name: `"…"` with the escapes `\"`, `\\`, `\n`, `\t`, `\r` and `\u{HEX}`.
-fn lex_quoted<'a>(
-    source: &'a str,
-    start: usize,
-    chars: &mut std::iter::Peekable<std::str::CharIndices<'a>>,
-    sink: &mut Sink,
-) -> Token<'a> {
-    let mut text = String::new();
-    let mut has_escape = false;
-    while let Some((index, c)) = chars.next() {
-        match c {
-            '"' => {
-                let span = Span::new(start, index + 1);
-                let kind = if has_escape {
-                    TokenKind::Quoted(Cow::Owned(text))
-                } else {
-                    TokenKind::Quoted(Cow::Borrowed(&source[start + 1..index]))
-                };
-                return Token { kind, span };
-            }
-            '\\' => {
-                has_escape = true;
-                let escape_start = index;
-                match chars.next() {
-                    Some((_, '"')) => text.push('"'),
-                    Some((_, '\\')) => text.push('\\'),
-                    Some((_, 'n')) => text.push('\n'),
-                    Some((_, 't')) => text.push('\t'),
-                    Some((_, 'r')) => text.push('\r'),
-                    Some((_, 'u')) => match lex_unicode_escape(chars) {
-                        Some(decoded) => text.push(decoded),
-                        None => {
-                            let end = chars.peek().map_or(source.len(), |&(i, _)| i);
-                            sink.error(
-                                Span::new(escape_start, end),
-                                "invalid unicode escape in a quoted name".to_string(),
-                                Some("expected `\\u{HEX}` with a valid code point".to_string()),
-                            );
-                        }
-                    },
-                    Some((escaped_index, escaped)) => sink.error(
-                        Span::new(escape_start, escaped_index + escaped.len_utf8()),
-                        "unknown escape in a quoted name".to_string(),
-                        Some("expected one of \\\" \\\\ \\n \\t \\r \\u{HEX}".to_string()),
-                    ),
-                    None => {}
-                }
-            }
-            _ => text.push(c),
-        }
+/// Every token of `source` (for the hardware reader, whose format is a flat list of `key: value`).
+pub(crate) fn lex<'a>(source: &'a str, sink: &mut Sink) -> Vec<Token<'a>> {
+    let mut lexer = Lexer::new(source);
+    let mut tokens = Vec::new();
+    while let Some(token) = lexer.next_token(sink) {
+        tokens.push(token);
     }
-    let span = Span::new(start, start + 1);
-    sink.error(
-        span,
-        "unterminated quoted name".to_string(),
-        Some("expected a closing `\"`".to_string()),
-    );
-    Token {
-        kind: TokenKind::Quoted(Cow::Owned(text)),
-        span: Span::new(start, source.len()),
-    }
+    tokens
 }
 
 fn lex_unicode_escape(chars: &mut std::iter::Peekable<std::str::CharIndices<'_>>) -> Option<char> {
@@ -274,11 +378,15 @@ mod tests {
     fn quoted_names_unescape() {
         let (tokens, errors) = kinds(r#""a \"b\" \u{263A}\\" "plain""#);
         assert_eq!(errors, 0);
-        assert_eq!(
-            tokens[0],
-            TokenKind::Quoted(Cow::Owned("a \"b\" \u{263A}\\".to_string()))
-        );
-        assert_eq!(tokens[1], TokenKind::Quoted(Cow::Borrowed("plain")));
+        let texts: Vec<Cow<'_, str>> = tokens
+            .iter()
+            .map(|kind| match *kind {
+                TokenKind::Quoted { raw, escaped } => quoted_text(raw, escaped),
+                _ => Cow::Borrowed(""),
+            })
+            .collect();
+        assert_eq!(texts[0], "a \"b\" \u{263A}\\");
+        assert!(matches!(texts[1], Cow::Borrowed("plain")));
     }
 
     #[test]

@@ -128,8 +128,7 @@ pub struct ParsedNetwork {
 pub fn parse_network(file_name: &str, bytes: &[u8]) -> Result<ParsedNetwork, Diagnostics> {
     let text = input::decode(file_name, bytes)?;
     let mut sink = Sink::new(file_name, Arc::from(text));
-    let tokens = lexer::lex(text, &mut sink);
-    let file = parser::parse(&tokens, text.len(), &mut sink);
+    let file = parser::parse(text, &mut sink);
     let constants = resolve::Constants::collect(&file, &mut sink);
     let (network, source_map) = lower::lower_file(&file, &constants, &mut sink, file_name);
     match sink.finish() {

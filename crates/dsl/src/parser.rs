@@ -18,7 +18,7 @@ use crate::ast::{
     Block, ConstantAst, DirectiveAst, Entry, FileAst, LayerAst, Name, NetworkAst, Value,
 };
 use crate::diagnostic::{shorten, Sink};
-use crate::lexer::{Token, TokenKind};
+use crate::lexer::{quoted_text, Lexer, Token, TokenKind};
 use crate::span::Span;
 use maestro_ir::MapKind;
 
@@ -26,19 +26,33 @@ const LAYER_ITEMS: [&str; 4] = ["Type", "Stride", "Dimensions", "Dataflow"];
 const DIRECTIVES: [&str; 3] = ["TemporalMap", "SpatialMap", "Cluster"];
 const TOP_LEVEL: [&str; 2] = ["Network", "Constant"];
 
-pub(crate) fn parse<'a>(tokens: &[Token<'a>], source_len: usize, sink: &mut Sink) -> FileAst<'a> {
+pub(crate) fn parse<'a>(source: &'a str, sink: &mut Sink) -> FileAst<'a> {
+    // The lexer's errors are collected apart and put before the parser's, as if the whole file had been
+    // lexed first: that fixes which errors are kept when there are more than `MAX_DIAGNOSTICS`.
+    let mut lex_sink = sink.empty_like();
+    let mut lexer = Lexer::new(source);
+    let current = lexer.next_token(&mut lex_sink);
     let mut parser = Parser {
-        tokens,
-        position: 0,
+        lexer,
+        current,
+        previous: None,
+        lex_sink,
         sink,
-        end_of_file: Span::new(source_len, source_len),
+        end_of_file: Span::new(source.len(), source.len()),
     };
-    parser.file()
+    let file = parser.file();
+    let lex_sink = parser.lex_sink;
+    sink.prepend(lex_sink);
+    file
 }
 
 struct Parser<'t, 'a> {
-    tokens: &'t [Token<'a>],
-    position: usize,
+    lexer: Lexer<'a>,
+    /// The token under the cursor (`None` at the end of the file).
+    current: Option<Token<'a>>,
+    /// The span of the last consumed token.
+    previous: Option<Span>,
+    lex_sink: Sink,
     sink: &'t mut Sink,
     end_of_file: Span,
 }
@@ -52,33 +66,32 @@ enum Closed {
     Unclosed,
 }
 
-impl<'t, 'a> Parser<'t, 'a> {
-    fn peek(&self) -> Option<&'t Token<'a>> {
-        self.tokens.get(self.position)
+impl<'a> Parser<'_, 'a> {
+    fn peek(&self) -> Option<Token<'a>> {
+        self.current
     }
 
-    fn peek_kind(&self) -> Option<&'t TokenKind<'a>> {
-        self.peek().map(|token| &token.kind)
+    fn peek_kind(&self) -> Option<&TokenKind<'a>> {
+        self.current.as_ref().map(|token| &token.kind)
     }
 
     fn peek_word(&self) -> Option<&'a str> {
-        self.peek().and_then(Token::word)
+        self.current.as_ref().and_then(Token::word)
     }
 
     fn peek_is(&self, kind: &TokenKind<'_>) -> bool {
-        self.peek_kind() == Some(kind)
+        self.current.is_some_and(|token| token.kind == *kind)
     }
 
     fn peek_is_word_in(&self, words: &[&str]) -> bool {
         self.peek_word().is_some_and(|word| words.contains(&word))
     }
 
-    fn bump(&mut self) -> Option<&'t Token<'a>> {
-        let token = self.tokens.get(self.position);
-        if token.is_some() {
-            self.position += 1;
-        }
-        token
+    fn bump(&mut self) -> Option<Token<'a>> {
+        let token = self.current?;
+        self.previous = Some(token.span);
+        self.current = self.lexer.next_token(&mut self.lex_sink);
+        Some(token)
     }
 
     fn current_span(&self) -> Span {
@@ -86,10 +99,7 @@ impl<'t, 'a> Parser<'t, 'a> {
     }
 
     fn previous_end(&self) -> usize {
-        self.position
-            .checked_sub(1)
-            .and_then(|index| self.tokens.get(index))
-            .map_or(0, |token| token.span.end)
+        self.previous.map_or(0, |span| span.end)
     }
 
     fn describe_current(&self) -> String {
@@ -194,11 +204,7 @@ impl<'t, 'a> Parser<'t, 'a> {
             self.bump();
             return;
         }
-        let previous = self
-            .position
-            .checked_sub(1)
-            .and_then(|index| self.tokens.get(index))
-            .map_or(self.end_of_file, |token| token.span);
+        let previous = self.previous.unwrap_or(self.end_of_file);
         let found = self.describe_current();
         self.sink.push(
             previous,
@@ -244,9 +250,9 @@ impl<'t, 'a> Parser<'t, 'a> {
 
     fn name(&mut self) -> Option<Name<'a>> {
         let token = self.peek()?;
-        let text = match &token.kind {
-            TokenKind::Word(word) => std::borrow::Cow::Borrowed(*word),
-            TokenKind::Quoted(text) => text.clone(),
+        let text = match token.kind {
+            TokenKind::Word(word) => std::borrow::Cow::Borrowed(word),
+            TokenKind::Quoted { raw, escaped } => quoted_text(raw, escaped),
             _ => return None,
         };
         self.bump();
@@ -444,7 +450,7 @@ impl<'t, 'a> Parser<'t, 'a> {
             self.bump();
         }
         let is_value = matches!(self.peek_kind(), Some(TokenKind::Word(word)) if !LAYER_ITEMS.contains(word) && *word != "Layer")
-            || matches!(self.peek_kind(), Some(TokenKind::Quoted(_)));
+            || matches!(self.peek_kind(), Some(TokenKind::Quoted { .. }));
         if !is_value {
             self.expected(
                 "a layer type (CONV, TRCONV, DSCONV, NGCONV, GEMM or FC)",
@@ -498,7 +504,7 @@ impl<'t, 'a> Parser<'t, 'a> {
                     block.damaged = true;
                     return block;
                 }
-                Some(TokenKind::Word(_) | TokenKind::Quoted(_)) => {
+                Some(TokenKind::Word(_) | TokenKind::Quoted { .. }) => {
                     let Some(key) = self.name() else { continue };
                     if self.peek_is(&TokenKind::Colon) {
                         self.bump();
@@ -543,13 +549,13 @@ impl<'t, 'a> Parser<'t, 'a> {
 
     fn value(&mut self, context: impl FnOnce() -> String) -> Option<Value<'a>> {
         let token = self.peek();
-        match token.map(|token| &token.kind) {
+        match token.map(|token| token.kind) {
             Some(TokenKind::Word(word)) => {
                 let span = token.map_or(self.end_of_file, |token| token.span);
                 if word.starts_with(|c: char| c.is_ascii_digit() || c == '-') {
                     self.bump();
                     Some(Value::Number { text: word, span })
-                } else if *word == "Sz" {
+                } else if word == "Sz" {
                     self.bump();
                     if !self.expect(&TokenKind::LeftParen, "after `Sz`") {
                         return None;
@@ -565,7 +571,7 @@ impl<'t, 'a> Parser<'t, 'a> {
                         dim,
                         span: Span::new(span.start, self.previous_end()),
                     })
-                } else if self.at_structure_keyword() || DIRECTIVES.contains(word) {
+                } else if self.at_structure_keyword() || DIRECTIVES.contains(&word) {
                     self.expected("a number, a constant or `Sz(DIM)`", &context());
                     None
                 } else {
@@ -681,7 +687,7 @@ impl<'t, 'a> Parser<'t, 'a> {
         }
         let is_dim = matches!(self.peek_kind(), Some(TokenKind::Word(word)) if !DIRECTIVES.contains(word))
             && !self.at_structure_keyword()
-            || matches!(self.peek_kind(), Some(TokenKind::Quoted(_)));
+            || matches!(self.peek_kind(), Some(TokenKind::Quoted { .. }));
         if !is_dim {
             self.expected("the mapped dimension", &format!("after `{name}(…)`"));
             return None;
@@ -737,20 +743,20 @@ fn describe(kind: &TokenKind<'_>) -> String {
         TokenKind::Semicolon => "`;`".to_string(),
         TokenKind::Colon => "`:`".to_string(),
         TokenKind::Word(word) => format!("`{}`", shorten(word)),
-        TokenKind::Quoted(text) => format!("\"{}\"", shorten(text)),
+        TokenKind::Quoted { raw, escaped } => {
+            format!("\"{}\"", shorten(&quoted_text(raw, *escaped)))
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lexer::lex;
     use std::sync::Arc;
 
     fn parse_text(text: &str) -> (FileAst<'_>, Vec<String>) {
         let mut sink = Sink::new("t.m", Arc::from(text));
-        let tokens = lex(text, &mut sink);
-        let file = parse(&tokens, text.len(), &mut sink);
+        let file = parse(text, &mut sink);
         let messages = sink
             .finish()
             .map(|diagnostics| {

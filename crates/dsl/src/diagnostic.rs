@@ -129,7 +129,7 @@ impl Diagnostics {
         message: String,
         help: Option<String>,
     ) -> Diagnostics {
-        let mut sink = Sink::new(file_name, Arc::from(source));
+        let mut sink = Sink::new(file_name, source);
         let label = label_for(source, span);
         sink.push(span, message, label, help, Vec::new());
         sink.finish().unwrap_or_else(|| Diagnostics {
@@ -183,29 +183,44 @@ pub(crate) fn shorten(text: &str) -> String {
     shortened
 }
 
-/// Collects the diagnostics of one file while the passes run.
-pub(crate) struct Sink {
+/// Displays as [`shorten`] of its text, so that messages that may never be built do not shorten
+/// eagerly.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Short<'s>(pub &'s str);
+
+impl fmt::Display for Short<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&shorten(self.0))
+    }
+}
+
+/// Collects the diagnostics of one file while the passes run. The source text is borrowed; the shared
+/// copy that diagnostics carry is made at the first error, so a valid file is never copied.
+pub(crate) struct Sink<'s> {
     file_name: String,
-    source: Arc<str>,
+    source: &'s str,
+    shared: Option<Arc<str>>,
     diagnostics: Vec<Diagnostic>,
     dropped: usize,
 }
 
-impl Sink {
-    pub(crate) fn new(file_name: &str, source: Arc<str>) -> Self {
+impl<'s> Sink<'s> {
+    pub(crate) fn new(file_name: &str, source: &'s str) -> Self {
         Sink {
             file_name: file_name.to_string(),
             source,
+            shared: None,
             diagnostics: Vec::new(),
             dropped: 0,
         }
     }
 
     /// A sink for the same file with nothing reported yet.
-    pub(crate) fn empty_like(&self) -> Sink {
+    pub(crate) fn empty_like(&self) -> Sink<'s> {
         Sink {
             file_name: self.file_name.clone(),
-            source: Arc::clone(&self.source),
+            source: self.source,
+            shared: self.shared.clone(),
             diagnostics: Vec::new(),
             dropped: 0,
         }
@@ -214,7 +229,7 @@ impl Sink {
     /// Puts the errors of `earlier` (reported by an earlier pass over the same file) before those of
     /// `self`, keeping the first [`MAX_DIAGNOSTICS`] of both in that order, as if they had been reported
     /// to one sink.
-    pub(crate) fn prepend(&mut self, earlier: Sink) {
+    pub(crate) fn prepend(&mut self, earlier: Sink<'s>) {
         if earlier.count() == 0 {
             return;
         }
@@ -226,8 +241,8 @@ impl Sink {
         self.diagnostics = diagnostics;
     }
 
-    pub(crate) fn source(&self) -> &str {
-        &self.source
+    pub(crate) fn source(&self) -> &'s str {
+        self.source
     }
 
     /// Errors reported so far, including those beyond [`MAX_DIAGNOSTICS`].
@@ -237,7 +252,7 @@ impl Sink {
 
     /// An error whose label quotes the text under `span`.
     pub(crate) fn error(&mut self, span: Span, message: String, help: Option<String>) {
-        let label = label_for(&self.source, span);
+        let label = label_for(self.source, span);
         self.push(span, message, label, help, Vec::new());
     }
 
@@ -254,8 +269,10 @@ impl Sink {
             self.dropped += 1;
             return;
         }
-        let (line, column) = line_column(&self.source, span.start);
-        let source = NamedSource::new(self.file_name.clone(), Arc::clone(&self.source));
+        let (line, column) = line_column(self.source, span.start);
+        let text = self.source;
+        let shared = self.shared.get_or_insert_with(|| Arc::from(text));
+        let source = NamedSource::new(self.file_name.clone(), Arc::clone(shared));
         self.diagnostics.push(Diagnostic {
             message,
             span,

@@ -7,7 +7,6 @@ use crate::lexer::{lex, TokenKind};
 use crate::resolve::number;
 use crate::span::Span;
 use maestro_ir::limits::{MAX_PES, MAX_SIZE};
-use std::sync::Arc;
 
 /// The values a hardware file sets; `None` for a key the file does not mention.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -47,7 +46,7 @@ impl HardwareFile {
 /// Reads a hardware file (see the module documentation).
 pub fn parse_hardware(file_name: &str, bytes: &[u8]) -> Result<HardwareFile, Diagnostics> {
     let text = crate::input::decode(file_name, bytes)?;
-    let mut sink = Sink::new(file_name, Arc::from(text));
+    let mut sink = Sink::new(file_name, text);
     let tokens = lex(text, &mut sink);
     let mut hardware = HardwareFile::default();
     let mut seen: Vec<(&str, Span)> = Vec::new();

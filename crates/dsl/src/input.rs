@@ -2,16 +2,17 @@
 
 use crate::diagnostic::{Diagnostics, Sink};
 use crate::span::Span;
-use std::sync::Arc;
 
 /// The file as text, or a single diagnostic saying why it is not a text file.
 pub(crate) fn decode<'a>(file_name: &str, bytes: &'a [u8]) -> Result<&'a str, Diagnostics> {
-    if let Some(position) = bytes.iter().position(|&byte| byte == 0) {
+    // `contains` on bytes is a vectorised search; the position is only needed for the diagnostic.
+    if bytes.contains(&0) {
+        let position = bytes.iter().position(|&byte| byte == 0).unwrap_or_default();
         // Shown lossily, with NUL bytes made visible as `.` (one byte for one byte, so offsets hold).
         let lossy = String::from_utf8_lossy(bytes);
         let shown_position = lossy.find('\0').unwrap_or(position);
         let shown = lossy.replace('\0', ".");
-        let mut sink = Sink::new(file_name, Arc::from(shown));
+        let mut sink = Sink::new(file_name, &shown);
         sink.push(
             Span::new(shown_position, shown_position + 1),
             "binary file: it contains a NUL byte".to_string(),
@@ -27,7 +28,7 @@ pub(crate) fn decode<'a>(file_name: &str, bytes: &'a [u8]) -> Result<&'a str, Di
             let valid = error.valid_up_to();
             let shown = String::from_utf8_lossy(bytes).into_owned();
             let invalid = bytes.get(valid).copied().unwrap_or(0);
-            let mut sink = Sink::new(file_name, Arc::from(shown));
+            let mut sink = Sink::new(file_name, &shown);
             // The replacement character that stands for the invalid bytes is 3 bytes long.
             sink.push(
                 Span::new(valid, valid + '\u{FFFD}'.len_utf8()),
@@ -40,7 +41,7 @@ pub(crate) fn decode<'a>(file_name: &str, bytes: &'a [u8]) -> Result<&'a str, Di
         }
     };
     if text.trim().is_empty() {
-        let mut sink = Sink::new(file_name, Arc::from(text));
+        let mut sink = Sink::new(file_name, text);
         sink.push(
             Span::new(0, text.len()),
             "file is empty".to_string(),

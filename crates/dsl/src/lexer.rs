@@ -47,8 +47,46 @@ pub(crate) fn is_word_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-' | '\'' | '\u{2019}')
 }
 
-fn is_ascii_word_byte(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || matches!(byte, b'_' | b'.' | b'-' | b'\'')
+/// What a byte starts: [`SPACE`], [`WORD`], [`PUNCTUATION`] or [`OTHER`] (`/`, `"`, an unexpected ASCII
+/// character or the first byte of a non-ASCII one).
+static BYTE_CLASS: [u8; 256] = {
+    let mut table = [OTHER; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        table[byte] = if matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ') {
+            // The ASCII characters of `char::is_whitespace`.
+            SPACE
+        } else if matches!(b, b'{' | b'}' | b'(' | b')' | b',' | b';' | b':') {
+            PUNCTUATION
+        } else if b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-' | b'\'') {
+            WORD
+        } else {
+            OTHER
+        };
+        byte += 1;
+    }
+    table
+};
+const SPACE: u8 = 0;
+const WORD: u8 = 1;
+const PUNCTUATION: u8 = 2;
+const OTHER: u8 = 3;
+
+fn class(byte: u8) -> u8 {
+    BYTE_CLASS[usize::from(byte)]
+}
+
+fn punctuation(byte: u8) -> TokenKind<'static> {
+    match byte {
+        b'{' => TokenKind::LeftBrace,
+        b'}' => TokenKind::RightBrace,
+        b'(' => TokenKind::LeftParen,
+        b')' => TokenKind::RightParen,
+        b',' => TokenKind::Comma,
+        b';' => TokenKind::Semicolon,
+        _ => TokenKind::Colon,
+    }
 }
 
 /// `’` (U+2019) in UTF-8.
@@ -136,7 +174,16 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    /// Reports the pending run of unexpected characters, if any.
+    #[inline]
     fn flush(&mut self, sink: &mut Sink) {
+        if self.unexpected.is_some() {
+            self.report_unexpected(sink);
+        }
+    }
+
+    #[cold]
+    fn report_unexpected(&mut self, sink: &mut Sink) {
         if let Some(span) = self.unexpected.take() {
             sink.error(
                 span,
@@ -146,72 +193,77 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    fn punctuation(&mut self, kind: TokenKind<'a>, sink: &mut Sink) -> Token<'a> {
-        self.flush(sink);
-        let start = self.position;
-        self.position += 1;
-        Token {
-            kind,
-            span: Span::new(start, start + 1),
-        }
-    }
-
     /// The next token, or `None` at the end of the file (after reporting a trailing unexpected run).
+    #[inline]
     pub(crate) fn next_token(&mut self, sink: &mut Sink) -> Option<Token<'a>> {
         let bytes = self.source.as_bytes();
-        while let Some(&byte) = bytes.get(self.position) {
+        loop {
+            // Whitespace runs are the most common thing between tokens: skip them in a tight loop.
+            let mut position = self.position;
+            while let Some(&byte) = bytes.get(position) {
+                if class(byte) != SPACE {
+                    break;
+                }
+                position += 1;
+            }
+            if position != self.position {
+                self.position = position;
+                self.flush(sink);
+            }
             let start = self.position;
-            let kind = match byte {
-                b'{' => TokenKind::LeftBrace,
-                b'}' => TokenKind::RightBrace,
-                b'(' => TokenKind::LeftParen,
-                b')' => TokenKind::RightParen,
-                b',' => TokenKind::Comma,
-                b';' => TokenKind::Semicolon,
-                b':' => TokenKind::Colon,
-                // The ASCII characters of `char::is_whitespace`.
-                b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ' => {
-                    self.flush(sink);
-                    self.position += 1;
-                    continue;
-                }
-                b'/' if bytes.get(start + 1) == Some(&b'/') => {
-                    self.flush(sink);
-                    // `\n` never occurs inside a multi-byte character, so a byte search is exact.
-                    self.position = bytes[start..]
-                        .iter()
-                        .position(|&b| b == b'\n')
-                        .map_or(bytes.len(), |newline| start + newline + 1);
-                    continue;
-                }
-                b'"' => {
-                    self.flush(sink);
-                    return Some(self.quoted(sink));
-                }
-                _ if is_ascii_word_byte(byte) || bytes[start..].starts_with(RIGHT_QUOTE) => {
+            let Some(&byte) = bytes.get(start) else {
+                self.flush(sink);
+                return None;
+            };
+            let kind = match class(byte) {
+                WORD => {
                     self.flush(sink);
                     return Some(self.word());
                 }
-                _ if byte.is_ascii() => {
-                    self.position += 1;
-                    self.add_unexpected(Span::new(start, start + 1));
-                    continue;
-                }
-                _ => {
-                    let c = self.source[start..].chars().next().unwrap_or('\u{FFFD}');
-                    self.position += c.len_utf8();
-                    if c.is_whitespace() {
+                PUNCTUATION => punctuation(byte),
+                SPACE => continue,
+                _ => match byte {
+                    b'/' if bytes.get(start + 1) == Some(&b'/') => {
                         self.flush(sink);
-                    } else {
-                        self.add_unexpected(Span::new(start, self.position));
+                        // `\n` never occurs inside a multi-byte character, so a byte search is exact.
+                        self.position = bytes[start..]
+                            .iter()
+                            .position(|&b| b == b'\n')
+                            .map_or(bytes.len(), |newline| start + newline + 1);
+                        continue;
                     }
-                    continue;
-                }
+                    b'"' => {
+                        self.flush(sink);
+                        return Some(self.quoted(sink));
+                    }
+                    _ if byte.is_ascii() => {
+                        self.position += 1;
+                        self.add_unexpected(Span::new(start, start + 1));
+                        continue;
+                    }
+                    _ if bytes[start..].starts_with(RIGHT_QUOTE) => {
+                        self.flush(sink);
+                        return Some(self.word());
+                    }
+                    _ => {
+                        let c = self.source[start..].chars().next().unwrap_or('\u{FFFD}');
+                        self.position += c.len_utf8();
+                        if c.is_whitespace() {
+                            self.flush(sink);
+                        } else {
+                            self.add_unexpected(Span::new(start, self.position));
+                        }
+                        continue;
+                    }
+                },
             };
-            return Some(self.punctuation(kind, sink));
+            self.flush(sink);
+            self.position = start + 1;
+            return Some(Token {
+                kind,
+                span: Span::new(start, start + 1),
+            });
         }
-        self.flush(sink);
-        None
     }
 
     fn add_unexpected(&mut self, span: Span) {
@@ -224,8 +276,8 @@ impl<'a> Lexer<'a> {
         let mut end = start;
         loop {
             match bytes.get(end) {
-                Some(&byte) if is_ascii_word_byte(byte) => end += 1,
-                Some(_) if bytes[end..].starts_with(RIGHT_QUOTE) => end += RIGHT_QUOTE.len(),
+                Some(&byte) if class(byte) == WORD => end += 1,
+                Some(&0xE2) if bytes[end..].starts_with(RIGHT_QUOTE) => end += RIGHT_QUOTE.len(),
                 _ => break,
             }
         }
@@ -311,10 +363,9 @@ fn lex_unicode_escape(chars: &mut std::iter::Peekable<std::str::CharIndices<'_>>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::Arc;
 
     fn kinds(source: &str) -> (Vec<TokenKind<'_>>, usize) {
-        let mut sink = Sink::new("t.m", Arc::from(source));
+        let mut sink = Sink::new("t.m", source);
         let tokens = lex(source, &mut sink);
         let errors = sink.finish().map_or(0, |diagnostics| diagnostics.len());
         (tokens.into_iter().map(|token| token.kind).collect(), errors)
@@ -368,7 +419,7 @@ mod tests {
     #[test]
     fn spans_are_byte_offsets() {
         let source = "ab  {";
-        let mut sink = Sink::new("t.m", Arc::from(source));
+        let mut sink = Sink::new("t.m", source);
         let tokens = lex(source, &mut sink);
         assert_eq!(tokens[0].span, Span::new(0, 2));
         assert_eq!(tokens[1].span, Span::new(4, 5));

@@ -92,7 +92,6 @@ pub use span::Span;
 pub use writer::write_network;
 
 use diagnostic::Sink;
-use std::sync::Arc;
 
 /// Where each part of a layer was written.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -127,7 +126,7 @@ pub struct ParsedNetwork {
 /// returns every diagnostic of the file.
 pub fn parse_network(file_name: &str, bytes: &[u8]) -> Result<ParsedNetwork, Diagnostics> {
     let text = input::decode(file_name, bytes)?;
-    let mut sink = Sink::new(file_name, Arc::from(text));
+    let mut sink = Sink::new(file_name, text);
     let file = parser::parse(text, &mut sink);
     let constants = resolve::Constants::collect(&file, &mut sink);
     let (network, source_map) = lower::lower_file(&file, &constants, &mut sink, file_name);

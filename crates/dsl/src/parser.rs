@@ -26,7 +26,7 @@ const LAYER_ITEMS: [&str; 4] = ["Type", "Stride", "Dimensions", "Dataflow"];
 const DIRECTIVES: [&str; 3] = ["TemporalMap", "SpatialMap", "Cluster"];
 const TOP_LEVEL: [&str; 2] = ["Network", "Constant"];
 
-pub(crate) fn parse<'a>(source: &'a str, sink: &mut Sink) -> FileAst<'a> {
+pub(crate) fn parse<'a>(source: &'a str, sink: &mut Sink<'_>) -> FileAst<'a> {
     // The lexer's errors are collected apart and put before the parser's, as if the whole file had been
     // lexed first: that fixes which errors are kept when there are more than `MAX_DIAGNOSTICS`.
     let mut lex_sink = sink.empty_like();
@@ -46,14 +46,14 @@ pub(crate) fn parse<'a>(source: &'a str, sink: &mut Sink) -> FileAst<'a> {
     file
 }
 
-struct Parser<'t, 'a> {
+struct Parser<'t, 'a, 's> {
     lexer: Lexer<'a>,
     /// The token under the cursor (`None` at the end of the file).
     current: Option<Token<'a>>,
     /// The span of the last consumed token.
     previous: Option<Span>,
-    lex_sink: Sink,
-    sink: &'t mut Sink,
+    lex_sink: Sink<'s>,
+    sink: &'t mut Sink<'s>,
     end_of_file: Span,
 }
 
@@ -66,7 +66,7 @@ enum Closed {
     Unclosed,
 }
 
-impl<'a> Parser<'_, 'a> {
+impl<'a> Parser<'_, 'a, '_> {
     fn peek(&self) -> Option<Token<'a>> {
         self.current
     }
@@ -473,7 +473,8 @@ impl<'a> Parser<'_, 'a> {
         let keyword = self.bump().map_or(self.end_of_file, |token| token.span);
         let mut block = Block {
             keyword,
-            items: Vec::new(),
+            // Room for a whole `Dimensions` block (at most 10 entries in a valid file) without regrowing.
+            items: Vec::with_capacity(10),
             damaged: false,
         };
         let open = self.current_span();
@@ -590,7 +591,8 @@ impl<'a> Parser<'_, 'a> {
         let keyword = self.bump().map_or(self.end_of_file, |token| token.span);
         let mut block = Block {
             keyword,
-            items: Vec::new(),
+            // Room for a typical two-level dataflow without regrowing.
+            items: Vec::with_capacity(16),
             damaged: false,
         };
         let open = self.current_span();
@@ -752,10 +754,9 @@ fn describe(kind: &TokenKind<'_>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::Arc;
 
     fn parse_text(text: &str) -> (FileAst<'_>, Vec<String>) {
-        let mut sink = Sink::new("t.m", Arc::from(text));
+        let mut sink = Sink::new("t.m", text);
         let file = parse(text, &mut sink);
         let messages = sink
             .finish()

@@ -235,10 +235,9 @@ pub(crate) fn number(text: &str, span: Span, what: &str, sink: &mut Sink) -> Opt
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::Arc;
 
     fn check_number(text: &str) -> Result<u64, String> {
-        let mut sink = Sink::new("t.m", Arc::from(text));
+        let mut sink = Sink::new("t.m", text);
         match number(text, Span::new(0, text.len()), "size", &mut sink) {
             Some(value) => Ok(value),
             None => Err(sink

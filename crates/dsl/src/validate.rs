@@ -2,7 +2,7 @@
 //! mapping (cluster levels, spatial maps per level, dimensions mapped twice, tiles smaller than their
 //! window, partial temporal filter tiles).
 
-use crate::diagnostic::{shorten, Sink};
+use crate::diagnostic::{shorten, Short, Sink};
 use crate::span::Span;
 use maestro_ir::layer::ShapeError;
 use maestro_ir::limits::MAX_CLUSTER_LEVELS;
@@ -142,7 +142,7 @@ pub(crate) fn mapping(layer: &Layer, spans: &[Span], dataflow: Span, sink: &mut 
         return;
     };
     let span_of = |index: usize| spans.get(index).copied().unwrap_or(dataflow);
-    let name = shorten(&layer.name);
+    let name = Short(&layer.name);
 
     let mut levels = vec![Level {
         opened_by: None,
@@ -181,19 +181,19 @@ pub(crate) fn mapping(layer: &Layer, spans: &[Span], dataflow: Span, sink: &mut 
 
     for (depth, level) in levels.iter().enumerate() {
         let level_span = level.opened_by.map_or(dataflow, span_of);
-        spatial_count(&name, depth, level, level_span, &span_of, sink);
-        mapped_twice(&name, depth, level, &span_of, sink);
+        spatial_count(name, depth, level, level_span, &span_of, sink);
+        mapped_twice(name, depth, level, &span_of, sink);
         if layer.layer_type.is_convolution() {
             for (input, filter) in [(Dim::Y, Dim::R), (Dim::X, Dim::S)] {
-                window_tiles(layer, &name, depth, &levels, input, filter, &span_of, sink);
-                temporal_filter_tiles(layer, &name, depth, &levels, filter, &span_of, sink);
+                window_tiles(layer, name, depth, &levels, input, filter, &span_of, sink);
+                temporal_filter_tiles(layer, name, depth, &levels, filter, &span_of, sink);
             }
         }
     }
 }
 
 fn spatial_count(
-    name: &str,
+    name: Short<'_>,
     depth: usize,
     level: &Level,
     level_span: Span,
@@ -240,7 +240,7 @@ fn axis(dim: Dim) -> Dim {
 }
 
 fn mapped_twice(
-    name: &str,
+    name: Short<'_>,
     depth: usize,
     level: &Level,
     span_of: &dyn Fn(usize) -> Span,
@@ -289,7 +289,7 @@ fn filter_tile(
 #[allow(clippy::too_many_arguments)]
 fn window_tiles(
     layer: &Layer,
-    name: &str,
+    name: Short<'_>,
     depth: usize,
     levels: &[Level],
     input: Dim,
@@ -335,7 +335,7 @@ fn window_tiles(
 #[allow(clippy::too_many_arguments)]
 fn temporal_filter_tiles(
     layer: &Layer,
-    name: &str,
+    name: Short<'_>,
     depth: usize,
     levels: &[Level],
     filter: Dim,
@@ -381,7 +381,6 @@ fn line_of(sink: &Sink, span: Span) -> usize {
 mod tests {
     use super::*;
     use maestro_ir::{ClusterDirective, ClusterKind, Mapping, Strides};
-    use std::sync::Arc;
 
     fn messages(directives: Vec<Directive>) -> Vec<String> {
         let layer = Layer {
@@ -398,7 +397,7 @@ mod tests {
             strides: Strides::default(),
             mapping: Some(Mapping::new(directives)),
         };
-        let mut sink = Sink::new("t.m", Arc::from(""));
+        let mut sink = Sink::new("t.m", "");
         let spans = vec![Span::default(); layer.mapping.as_ref().map_or(0, |m| m.directives.len())];
         mapping(&layer, &spans, Span::default(), &mut sink);
         sink.finish()

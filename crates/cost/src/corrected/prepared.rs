@@ -15,7 +15,8 @@
 use super::level::{Analyzer, LevelPlan, LevelVolumes, Structure};
 use super::row::{self, accesses_sum, EnergyCounts, Requirements, RowInputs};
 use super::timing::{
-    level_compute, level_period, level_time, transfer_cycles, LevelLinks, LevelTime, Streaming,
+    fill_split, level_compute, level_period, level_time, transfer_cycles, FillSplit, Fills,
+    LevelLinks, LevelTime, Streaming,
 };
 use super::{area_power, check_hardware};
 use crate::detail::{Accesses, LayerDetail, PerTensor, RuntimeBreakdown};
@@ -322,31 +323,50 @@ impl PreparedLayer {
         }
     }
 
-    /// Runs `finish` on every plan's period sum (half cycles) and compute sum (inner plans first),
-    /// on stack buffers when they fit.
+    /// Runs `finish` on every plan's period sum (half cycles), compute sum (inner plans first) and
+    /// the innermost plans' fills, on stack buffers when they fit.
     fn with_periods<T>(
         &self,
         accelerator: &Accelerator,
         double_buffered: bool,
-        finish: impl FnOnce(&[u64], &[u64]) -> T,
+        finish: impl FnOnce(&[u64], &[u64], Option<&Fills<'_>>) -> T,
     ) -> T {
         const ON_STACK: usize = 32;
         let mut stack = [[0u64; ON_STACK]; 2];
+        let mut stack_splits = [FillSplit::default(); ON_STACK];
         let mut heap = [Vec::new(), Vec::new()];
+        let mut heap_splits = Vec::new();
         let count = self.plans.len();
-        let [periods, computes]: [&mut [u64]; 2] = if count <= ON_STACK {
-            let [a, b] = &mut stack;
-            [&mut a[..count], &mut b[..count]]
-        } else {
-            heap[0].resize(count, 0);
-            heap[1].resize(count, 0);
-            let [a, b] = &mut heap;
-            [a.as_mut_slice(), b.as_mut_slice()]
-        };
+        let ([periods, computes], splits): ([&mut [u64]; 2], &mut [FillSplit]) =
+            if count <= ON_STACK {
+                let [a, b] = &mut stack;
+                (
+                    [&mut a[..count], &mut b[..count]],
+                    &mut stack_splits[..count],
+                )
+            } else {
+                heap[0].resize(count, 0);
+                heap[1].resize(count, 0);
+                heap_splits.resize(count, FillSplit::default());
+                let [a, b] = &mut heap;
+                (
+                    [a.as_mut_slice(), b.as_mut_slice()],
+                    heap_splits.as_mut_slice(),
+                )
+            };
         // The top plan is timed by `level_time`; only inner plans need their sums.
         let inner = count.saturating_sub(1);
+        let mut fill_links = None;
         for (index, plan) in self.plans.iter().enumerate().take(inner) {
             let links = self.links(plan, accelerator, double_buffered);
+            if plan.innermost {
+                splits[index] = fill_split(&plan.records, plan.drain_arrived, &links);
+                fill_links = Some(links);
+            }
+            let fills = fill_links.map(|links| Fills {
+                splits: &splits[..index],
+                links,
+            });
             periods[index] = level_period(
                 &plan.records,
                 plan.drain_arrived,
@@ -354,11 +374,16 @@ impl PreparedLayer {
                 &links,
                 &plan.inner_ids,
                 &periods[..index],
+                fills.as_ref(),
             );
             computes[index] =
                 level_compute(&plan.records, &links, &plan.inner_ids, &computes[..index]);
         }
-        finish(periods, computes)
+        let fills = fill_links.map(|links| Fills {
+            splits: &splits[..inner],
+            links,
+        });
+        finish(periods, computes, fills.as_ref())
     }
 
     /// The top level's time with every statistic (the whole on-chip pipeline, and the streaming of
@@ -369,7 +394,7 @@ impl PreparedLayer {
         double_buffered: bool,
         l2_holds_layer: bool,
     ) -> LevelTime {
-        self.with_periods(accelerator, double_buffered, |periods, computes| {
+        self.with_periods(accelerator, double_buffered, |periods, computes, fills| {
             let Some(top) = self.plans.last() else {
                 return LevelTime::default();
             };
@@ -393,6 +418,7 @@ impl PreparedLayer {
                 &top.inner_ids,
                 periods,
                 computes,
+                fills,
             )
         })
     }

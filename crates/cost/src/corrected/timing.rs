@@ -210,17 +210,73 @@ fn period_halves(terms: &StepTerms, double_buffered: bool) -> u64 {
     }
 }
 
+/// An innermost plan's period sum with its first step (the fill) kept apart: the PEs keep their
+/// tiles from the enclosing level's previous step, so what the fill waits for is the data the
+/// enclosing step brings (its own `sent`), not the inner tile as if the PEs started empty.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FillSplit {
+    /// Whether the plan is innermost and has a fill (other plans use their period sum).
+    pub split: bool,
+    /// Half cycles of the plan's steps after the first.
+    pub rest: u64,
+    /// The first step's compute, and its egress (the previous enclosing step's last outputs).
+    pub compute: u64,
+    pub arrived: u64,
+}
+
+/// The innermost plans' fills and the links their transfers use, for the enclosing levels.
+#[derive(Clone, Copy, Debug)]
+pub struct Fills<'a> {
+    pub splits: &'a [FillSplit],
+    pub links: LevelLinks,
+}
+
+/// Splits an innermost plan's period sum around its fill (see [`FillSplit`]).
+pub fn fill_split(records: &[TimeRecord], drain_arrived: u64, links: &LevelLinks) -> FillSplit {
+    let mut split = FillSplit::default();
+    for record in records {
+        let compute = inner_bound(&record.compute, links, &[], &[], None);
+        if record.kind == StepKind::Fill && record.count == 1 && !split.split {
+            split.split = true;
+            split.compute = compute;
+            split.arrived = record.arrived.saturating_add(drain_arrived);
+        } else {
+            let terms = step_terms(compute, record.sent, record.arrived, links);
+            split.rest = split.rest.saturating_add(
+                period_halves(&terms, links.double_buffered).saturating_mul(record.count),
+            );
+        }
+    }
+    split
+}
+
+/// An innermost plan's period sum (half cycles) when its fill receives `sent` elements.
+fn split_period(split: &FillSplit, sent: u64, links: &LevelLinks) -> u64 {
+    let terms = step_terms(split.compute, sent, split.arrived, links);
+    split
+        .rest
+        .saturating_add(period_halves(&terms, links.double_buffered))
+}
+
+/// What bounds a step's compute: its MACs, or the slowest of its units' inner plans (`inner`; with
+/// `fills`, innermost plans' fills receive `sent`, the enclosing step's new data).
 fn inner_bound(
     compute: &ComputeBound,
     links: &LevelLinks,
     inner_ids: &[u32],
     inner: &[u64],
+    fills: Option<(&Fills<'_>, u64)>,
 ) -> u64 {
     match *compute {
         ComputeBound::Macs(macs) => compute_cycles(macs, links),
         ComputeBound::Inner { start, len } => inner_ids[start as usize..(start + len) as usize]
             .iter()
-            .map(|&id| inner[id as usize])
+            .map(|&id| match fills {
+                Some((fills, sent)) if fills.splits[id as usize].split => {
+                    split_period(&fills.splits[id as usize], sent, &fills.links)
+                }
+                _ => inner[id as usize],
+            })
             .max()
             .unwrap_or(0),
     }
@@ -241,18 +297,25 @@ fn record_halves(
     inner_ids: &[u32],
     inner: &[u64],
     inner_compute: &[u64],
+    fills: Option<&Fills<'_>>,
 ) -> (u64, StepTerms) {
     let count = record.count;
     let terms = if innermost {
         step_terms(
-            inner_bound(&record.compute, links, inner_ids, inner),
+            inner_bound(&record.compute, links, inner_ids, inner, None),
             record.sent,
             arrived,
             links,
         )
     } else {
         // An outer step's compute is the slowest unit's inner period sum, in half cycles here.
-        let halves = inner_bound(&record.compute, links, inner_ids, inner);
+        let halves = inner_bound(
+            &record.compute,
+            links,
+            inner_ids,
+            inner,
+            fills.map(|fills| (fills, record.sent)),
+        );
         let mut terms = step_terms(halves, record.sent, arrived, links);
         terms.compute = halves;
         terms
@@ -281,7 +344,7 @@ fn record_halves(
             let compute = if innermost {
                 terms.compute
             } else {
-                inner_bound(&record.compute, links, inner_ids, inner_compute)
+                inner_bound(&record.compute, links, inner_ids, inner_compute, None)
             };
             let chain = transfer_cycles(record.fetched, bandwidth, 1, offchip.latency)
                 .saturating_add(occupancy(record.sent, links.in_bandwidth).max(1))
@@ -302,7 +365,7 @@ pub fn level_compute(
     inner: &[u64],
 ) -> u64 {
     records.iter().fold(0u64, |sum, record| {
-        let compute = inner_bound(&record.compute, links, inner_ids, inner);
+        let compute = inner_bound(&record.compute, links, inner_ids, inner, None);
         sum.saturating_add(compute.saturating_mul(record.count))
     })
 }
@@ -319,6 +382,7 @@ pub fn level_period(
     links: &LevelLinks,
     inner_ids: &[u32],
     inner: &[u64],
+    fills: Option<&Fills<'_>>,
 ) -> u64 {
     records.iter().fold(0u64, |sum, record| {
         let arrived = match record.kind {
@@ -334,6 +398,7 @@ pub fn level_period(
             inner_ids,
             inner,
             &[],
+            fills,
         );
         sum.saturating_add(halves)
     })
@@ -353,6 +418,7 @@ pub fn level_time(
     inner_ids: &[u32],
     inner: &[u64],
     inner_compute: &[u64],
+    fills: Option<&Fills<'_>>,
 ) -> LevelTime {
     let mut level = LevelTime::default();
     for record in records {
@@ -366,6 +432,7 @@ pub fn level_time(
             inner_ids,
             inner,
             inner_compute,
+            fills,
         );
         let total = halves.div_ceil(2);
         if !innermost {

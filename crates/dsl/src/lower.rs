@@ -118,6 +118,8 @@ fn lower_network(
             Vec::new(),
         );
     }
+    network.layers.reserve(ast.layers.len());
+    source_map.layers.reserve(ast.layers.len());
     for layer_ast in &ast.layers {
         if let Some((layer, spans)) = lower_layer(layer_ast, constants, sink) {
             network.layers.push(layer);

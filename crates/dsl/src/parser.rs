@@ -473,8 +473,9 @@ impl<'a> Parser<'_, 'a, '_> {
         let keyword = self.bump().map_or(self.end_of_file, |token| token.span);
         let mut block = Block {
             keyword,
-            // Room for a whole `Dimensions` block (at most 10 entries in a valid file) without regrowing.
-            items: Vec::with_capacity(10),
+            // Room for a whole block (a valid file has at most 10 dimensions and 2 strides) without
+            // regrowing.
+            items: Vec::with_capacity(if keyword_text == "Stride" { 2 } else { 10 }),
             damaged: false,
         };
         let open = self.current_span();

@@ -118,13 +118,15 @@ struct Placed {
     map: MapDirective,
 }
 
-struct Level {
+/// One cluster level: a slice of the layer's map directives (all levels share one list, so checking a
+/// layer allocates twice, not once per level).
+struct Level<'p> {
     /// The index of the `Cluster` directive that opened the level (`None` for level 0).
     opened_by: Option<usize>,
-    maps: Vec<Placed>,
+    maps: &'p [Placed],
 }
 
-impl Level {
+impl Level<'_> {
     /// The last directive on `dim` in the level: the one whose tile the level uses.
     fn last_on(&self, dim: Dim) -> Option<Placed> {
         self.maps
@@ -144,23 +146,26 @@ pub(crate) fn mapping(layer: &Layer, spans: &[Span], dataflow: Span, sink: &mut 
     let span_of = |index: usize| spans.get(index).copied().unwrap_or(dataflow);
     let name = Short(&layer.name);
 
-    let mut levels = vec![Level {
-        opened_by: None,
-        maps: Vec::new(),
-    }];
+    let mut maps = Vec::with_capacity(mapping.directives.len());
+    // Where each level starts in `maps`, and the `Cluster` directive that opened it.
+    let mut starts: Vec<(Option<usize>, usize)> = vec![(None, 0)];
     for (index, directive) in mapping.directives.iter().enumerate() {
         match directive {
-            Directive::Map(map) => {
-                if let Some(level) = levels.last_mut() {
-                    level.maps.push(Placed { index, map: *map });
-                }
-            }
-            Directive::Cluster(_) => levels.push(Level {
-                opened_by: Some(index),
-                maps: Vec::new(),
-            }),
+            Directive::Map(map) => maps.push(Placed { index, map: *map }),
+            Directive::Cluster(_) => starts.push((Some(index), maps.len())),
         }
     }
+    let levels: Vec<Level<'_>> = starts
+        .iter()
+        .enumerate()
+        .map(|(depth, &(opened_by, start))| {
+            let end = starts.get(depth + 1).map_or(maps.len(), |&(_, next)| next);
+            Level {
+                opened_by,
+                maps: &maps[start..end],
+            }
+        })
+        .collect();
 
     if levels.len() > MAX_CLUSTER_LEVELS {
         let index = levels[MAX_CLUSTER_LEVELS].opened_by.unwrap_or_default();
@@ -200,13 +205,9 @@ fn spatial_count(
     span_of: &dyn Fn(usize) -> Span,
     sink: &mut Sink,
 ) {
-    let spatial: Vec<&Placed> = level
-        .maps
-        .iter()
-        .filter(|placed| placed.map.is_spatial())
-        .collect();
+    let spatial = || level.maps.iter().filter(|placed| placed.map.is_spatial());
     let help = "each cluster level distributes its work over its sub-clusters with one `SpatialMap` (two at most, e.g. `SpatialMap(1,1) Y; SpatialMap(1,1) R;`)";
-    if spatial.is_empty() {
+    if spatial().next().is_none() {
         let what = if depth == 0 {
             "the directives before the first `Cluster`".to_string()
         } else {
@@ -219,13 +220,13 @@ fn spatial_count(
             Some(help.to_string()),
             Vec::new(),
         );
-    } else if let Some(third) = spatial.get(2) {
+    } else if let Some(third) = spatial().nth(2) {
         sink.push(
             span_of(third.index),
-            format!("cluster level {depth} of layer `{name}` has {} `SpatialMap`s; at most two are supported", spatial.len()),
+            format!("cluster level {depth} of layer `{name}` has {} `SpatialMap`s; at most two are supported", spatial().count()),
             "third `SpatialMap` of the level".to_string(),
             Some(help.to_string()),
-            spatial.iter().take(2).map(|placed| (span_of(placed.index), "spatial map of this level".to_string())).collect(),
+            spatial().take(2).map(|placed| (span_of(placed.index), "spatial map of this level".to_string())).collect(),
         );
     }
 }

@@ -124,7 +124,10 @@ impl Default for Accelerator {
                 reduction_op: true,
                 topology: NocTopology::Bus,
             },
-            offchip: OffChipMemory { bandwidth: 50, latency: 0 },
+            offchip: OffChipMemory {
+                bandwidth: 50,
+                latency: 0,
+            },
             energy: EnergyTable::default(),
         }
     }

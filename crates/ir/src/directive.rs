@@ -46,11 +46,21 @@ pub enum Directive {
 
 impl MapDirective {
     pub fn temporal(size: u64, offset: u64, dim: Dim) -> Self {
-        MapDirective { kind: MapKind::Temporal, size, offset, dim }
+        MapDirective {
+            kind: MapKind::Temporal,
+            size,
+            offset,
+            dim,
+        }
     }
 
     pub fn spatial(size: u64, offset: u64, dim: Dim) -> Self {
-        MapDirective { kind: MapKind::Spatial, size, offset, dim }
+        MapDirective {
+            kind: MapKind::Spatial,
+            size,
+            offset,
+            dim,
+        }
     }
 
     pub fn is_spatial(&self) -> bool {

@@ -65,10 +65,19 @@ impl LayerType {
             LayerType::Conv | LayerType::TransposedConv => {
                 &[Dim::N, Dim::K, Dim::C, Dim::R, Dim::S, Dim::OutY, Dim::OutX]
             }
-            LayerType::DepthwiseConv => &[Dim::N, Dim::C, Dim::K, Dim::R, Dim::S, Dim::OutY, Dim::OutX],
-            LayerType::GroupedConv => {
-                &[Dim::N, Dim::G, Dim::K, Dim::C, Dim::R, Dim::S, Dim::OutY, Dim::OutX]
+            LayerType::DepthwiseConv => {
+                &[Dim::N, Dim::C, Dim::K, Dim::R, Dim::S, Dim::OutY, Dim::OutX]
             }
+            LayerType::GroupedConv => &[
+                Dim::N,
+                Dim::G,
+                Dim::K,
+                Dim::C,
+                Dim::R,
+                Dim::S,
+                Dim::OutY,
+                Dim::OutX,
+            ],
             LayerType::Gemm => &[Dim::M, Dim::N, Dim::K],
         }
     }
@@ -175,7 +184,12 @@ pub enum ShapeError {
     #[error("both {input} and {output} are declared; declare one of them")]
     BothInputAndOutput { input: Dim, output: Dim },
     #[error("input extent {input}={input_size} is smaller than the filter {filter}={filter_size}")]
-    InputSmallerThanFilter { input: Dim, input_size: u64, filter: Dim, filter_size: u64 },
+    InputSmallerThanFilter {
+        input: Dim,
+        input_size: u64,
+        filter: Dim,
+        filter_size: u64,
+    },
     #[error("the layer has more than 2^62 MACs")]
     TooLarge,
 }
@@ -197,19 +211,30 @@ impl LoopBounds {
 
     /// The number of MACs: the product of the loop dimensions.
     pub fn macs(&self) -> u64 {
-        self.layer_type.loop_dims().iter().map(|&dim| self.size(dim)).product()
+        self.layer_type
+            .loop_dims()
+            .iter()
+            .map(|&dim| self.size(dim))
+            .product()
     }
 
     /// The number of distinct elements of `tensor`.
     pub fn tensor_elements(&self, tensor: Tensor) -> u64 {
-        self.layer_type.tensor_dims(tensor).iter().map(|&dim| self.size(dim)).product()
+        self.layer_type
+            .tensor_dims(tensor)
+            .iter()
+            .map(|&dim| self.size(dim))
+            .product()
     }
 }
 
 impl Layer {
     /// The declared size of `dim`, if declared.
     pub fn declared(&self, dim: Dim) -> Option<u64> {
-        self.dimensions.iter().find(|(declared, _)| *declared == dim).map(|&(_, size)| size)
+        self.dimensions
+            .iter()
+            .find(|(declared, _)| *declared == dim)
+            .map(|&(_, size)| size)
     }
 
     /// The corrected loop bounds (see the module documentation).
@@ -231,8 +256,11 @@ impl Layer {
                 (Dim::X, Dim::OutX, Dim::S, self.strides.x),
             ] {
                 let filter_size = sizes[filter as usize];
-                let (input_size, output_size) = match (self.declared(input), self.declared(output)) {
-                    (Some(_), Some(_)) => return Err(ShapeError::BothInputAndOutput { input, output }),
+                let (input_size, output_size) = match (self.declared(input), self.declared(output))
+                {
+                    (Some(_), Some(_)) => {
+                        return Err(ShapeError::BothInputAndOutput { input, output })
+                    }
                     (Some(input_size), None) => {
                         if input_size < filter_size {
                             return Err(ShapeError::InputSmallerThanFilter {
@@ -248,14 +276,21 @@ impl Layer {
                         ((output_size - 1) * stride + filter_size, output_size)
                     }
                     (None, None) => {
-                        return Err(ShapeError::MissingDimension { layer_type, dim: input })
+                        return Err(ShapeError::MissingDimension {
+                            layer_type,
+                            dim: input,
+                        })
                     }
                 };
                 sizes[input as usize] = input_size;
                 sizes[output as usize] = output_size;
             }
         }
-        let bounds = LoopBounds { sizes, layer_type, strides: self.strides };
+        let bounds = LoopBounds {
+            sizes,
+            layer_type,
+            strides: self.strides,
+        };
         let mut product: u64 = 1;
         for &dim in layer_type.loop_dims() {
             product = product
@@ -276,7 +311,10 @@ mod tests {
             name: "L".into(),
             layer_type: LayerType::Conv,
             dimensions: dims.to_vec(),
-            strides: Strides { y: stride, x: stride },
+            strides: Strides {
+                y: stride,
+                x: stride,
+            },
             mapping: None,
         }
     }
@@ -302,7 +340,13 @@ mod tests {
     #[test]
     fn both_coordinates_are_rejected() {
         use Dim::*;
-        let layer = conv(&[(K, 2), (C, 2), (R, 3), (S, 3), (Y, 7), (OutY, 5), (X, 7)], 1);
-        assert!(matches!(layer.loop_bounds(), Err(ShapeError::BothInputAndOutput { .. })));
+        let layer = conv(
+            &[(K, 2), (C, 2), (R, 3), (S, 3), (Y, 7), (OutY, 5), (X, 7)],
+            1,
+        );
+        assert!(matches!(
+            layer.loop_bounds(),
+            Err(ShapeError::BothInputAndOutput { .. })
+        ));
     }
 }

@@ -39,10 +39,18 @@ impl Mapping {
 
     /// Splits the directives at every `Cluster`: `c` clusters give `c + 1` levels.
     pub fn levels(&self) -> Vec<ClusterLevel> {
-        let mut levels = vec![ClusterLevel { depth: 0, opened_by_cluster: None, maps: Vec::new() }];
+        let mut levels = vec![ClusterLevel {
+            depth: 0,
+            opened_by_cluster: None,
+            maps: Vec::new(),
+        }];
         for directive in &self.directives {
             match directive {
-                Directive::Map(map) => levels.last_mut().expect("levels is never empty").maps.push(*map),
+                Directive::Map(map) => levels
+                    .last_mut()
+                    .expect("levels is never empty")
+                    .maps
+                    .push(*map),
                 Directive::Cluster(cluster) => levels.push(ClusterLevel {
                     depth: levels.len(),
                     opened_by_cluster: Some(cluster.size),
@@ -63,7 +71,10 @@ mod tests {
     fn splits_at_clusters() {
         let mapping = Mapping::new(vec![
             Directive::Map(MapDirective::spatial(1, 1, Dim::K)),
-            Directive::Cluster(ClusterDirective { size: 4, kind: ClusterKind::Physical }),
+            Directive::Cluster(ClusterDirective {
+                size: 4,
+                kind: ClusterKind::Physical,
+            }),
             Directive::Map(MapDirective::spatial(1, 1, Dim::C)),
             Directive::Map(MapDirective::temporal(3, 1, Dim::Y)),
         ]);

@@ -6,11 +6,15 @@ use std::fmt;
 use std::ops::{Add, AddAssign};
 
 /// A number of clock cycles.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
 pub struct Cycles(pub u64);
 
 /// A number of tensor elements (one element = one word; the reference calls it a byte).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
 pub struct Elements(pub u64);
 
 macro_rules! unit_ops {

@@ -100,12 +100,16 @@ impl AxisSet {
     pub fn contains(&self, index: u64) -> bool {
         match *self {
             AxisSet::Interval { start, end } => (start..end).contains(&index),
-            AxisSet::Window { out_start, out_end, filter_start, filter_end, stride } => {
-                (out_start..out_end).any(|out| {
-                    let base = out * stride;
-                    (base + filter_start..base + filter_end).contains(&index)
-                })
-            }
+            AxisSet::Window {
+                out_start,
+                out_end,
+                filter_start,
+                filter_end,
+                stride,
+            } => (out_start..out_end).any(|out| {
+                let base = out * stride;
+                (base + filter_start..base + filter_end).contains(&index)
+            }),
         }
     }
 
@@ -245,7 +249,10 @@ impl Footprint {
 
     /// Whether the element with coordinates `coordinates` (one per axis) is in the footprint.
     pub fn contains(&self, coordinates: &[u64]) -> bool {
-        self.axes().iter().zip(coordinates).all(|(axis, &index)| axis.contains(index))
+        self.axes()
+            .iter()
+            .zip(coordinates)
+            .all(|(axis, &index)| axis.contains(index))
     }
 
     /// Calls `visit` with the coordinates of every element, axes in order, last axis fastest.

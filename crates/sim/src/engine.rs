@@ -349,14 +349,13 @@ impl Engine {
                     self.offchip_bound[pe as usize] = offchip_elements > 0;
                 }
             }
-            let receivers = destinations.len() as u64;
             let t = traffic(counters, transfer.tensor);
             t.l2_reads += transfer.elements;
             t.noc_elements_sent += transfer.elements;
-            t.noc_elements_delivered += transfer.elements * receivers;
-            t.l1_writes += transfer.elements * receivers;
+            t.noc_elements_delivered += transfer.delivered;
+            t.l1_writes += transfer.delivered;
             if transfer.tensor == Tensor::Output {
-                t.partial_sum_reloads += transfer.elements * receivers;
+                t.partial_sum_reloads += transfer.delivered;
             }
             if let Some(sink) = trace.as_deref_mut() {
                 sink.record(&TraceEvent::Distribution {

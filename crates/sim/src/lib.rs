@@ -40,6 +40,7 @@ mod plan;
 pub mod report;
 mod schedule;
 pub mod trace;
+mod union;
 
 pub use error::SimError;
 pub use options::SimOptions;

@@ -10,6 +10,7 @@
 use crate::footprint::{Footprint, TensorAxes};
 use crate::geometry::TensorBox;
 use crate::schedule::{PeWork, Translation};
+use crate::union::UnionCounter;
 use maestro_ir::{Accelerator, LayerType, Region, Tensor};
 use std::ops::Range;
 
@@ -27,7 +28,10 @@ pub struct PlannedCompute {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PlannedTransfer {
     pub tensor: Tensor,
+    /// Elements read from L2 and sent: the union of what the destinations miss.
     pub elements: u64,
+    /// Elements written into L1s: the sum over destinations of what each misses.
+    pub delivered: u64,
     destinations: Range<u32>,
 }
 
@@ -126,6 +130,12 @@ pub struct Planner {
     order: Vec<(u32, u8, u32)>,
     scratch_transfers: Vec<PlannedTransfer>,
     scratch_destinations: Vec<u32>,
+    union: UnionCounter,
+    /// Union-find parents over this step's multicast groups (partly overlapping needs merge).
+    parents: Vec<u32>,
+    merged_transfers: Vec<PlannedTransfer>,
+    merged_destinations: Vec<u32>,
+    members: Vec<u32>,
 }
 
 impl Planner {
@@ -160,6 +170,11 @@ impl Planner {
             order: Vec::new(),
             scratch_transfers: Vec::new(),
             scratch_destinations: Vec::new(),
+            union: UnionCounter::default(),
+            parents: Vec::new(),
+            merged_transfers: Vec::new(),
+            merged_destinations: Vec::new(),
+            members: Vec::new(),
         }
     }
 
@@ -333,13 +348,18 @@ impl Planner {
                 self.scratch_destinations.push(needs[index].pe);
                 index += 1;
             }
+            let end = self.scratch_destinations.len() as u32;
             self.scratch_transfers.push(PlannedTransfer {
                 tensor: Tensor::ALL[first.tensor as usize],
                 elements: first.elements,
-                destinations: start..self.scratch_destinations.len() as u32,
+                delivered: first.elements * u64::from(end - start),
+                destinations: start..end,
             });
         }
         self.needs = needs;
+        if self.multicast {
+            self.merge_overlapping();
+        }
         // Partial-sum reloads: one per distinct output tile, to its first PE.
         let mut reloads = std::mem::take(&mut self.reloads);
         self.sort_outputs(&mut reloads);
@@ -357,6 +377,7 @@ impl Planner {
                 self.scratch_transfers.push(PlannedTransfer {
                     tensor: Tensor::Output,
                     elements: first.elements,
+                    delivered: first.elements,
                     destinations: start..start + 1,
                 });
             }
@@ -379,9 +400,130 @@ impl Planner {
             plan.transfers.push(PlannedTransfer {
                 tensor: transfer.tensor,
                 elements: transfer.elements,
+                delivered: transfer.delivered,
                 destinations: start..plan.destination_list.len() as u32,
             });
         }
+    }
+
+    /// The per-element multicast rule: groups of the same tensor whose missing elements overlap
+    /// (transitively) become one transfer of the union of their missing elements, delivered to all
+    /// their PEs. Groups whose needs are disjoint stay separate transfers.
+    fn merge_overlapping(&mut self) {
+        let groups = self.scratch_transfers.len();
+        self.parents.clear();
+        self.parents.extend(0..groups as u32);
+        fn root(parents: &mut [u32], mut node: u32) -> u32 {
+            while parents[node as usize] != node {
+                let grandparent = parents[parents[node as usize] as usize];
+                parents[node as usize] = grandparent;
+                node = grandparent;
+            }
+            node
+        }
+        let mut counter = std::mem::take(&mut self.union);
+        let mut merged_any = false;
+        for a in 0..groups {
+            let (tensor_a, pe_a) = self.representative(a);
+            let hull_a = self.current(pe_a, tensor_a).hull();
+            for b in a + 1..groups {
+                let (tensor_b, pe_b) = self.representative(b);
+                if tensor_a != tensor_b {
+                    continue;
+                }
+                let hull_b = self.current(pe_b, tensor_b).hull();
+                if hull_a.intersect(&hull_b).volume() == 0 {
+                    continue;
+                }
+                let (ra, rb) = (
+                    root(&mut self.parents, a as u32),
+                    root(&mut self.parents, b as u32),
+                );
+                if ra == rb {
+                    continue;
+                }
+                let units = [
+                    (self.current(pe_a, tensor_a), self.previous(pe_a, tensor_a)),
+                    (self.current(pe_b, tensor_b), self.previous(pe_b, tensor_b)),
+                ];
+                let union = counter.missing_union(&units);
+                let separate =
+                    self.scratch_transfers[a].elements + self.scratch_transfers[b].elements;
+                if union < separate {
+                    self.parents[ra.max(rb) as usize] = ra.min(rb);
+                    merged_any = true;
+                }
+            }
+        }
+        if !merged_any {
+            self.union = counter;
+            return;
+        }
+        self.merged_transfers.clear();
+        self.merged_destinations.clear();
+        for group in 0..groups {
+            if root(&mut self.parents, group as u32) != group as u32 {
+                continue;
+            }
+            self.members.clear();
+            for other in group..groups {
+                if root(&mut self.parents, other as u32) == group as u32 {
+                    self.members.push(other as u32);
+                }
+            }
+            let first = &self.scratch_transfers[group];
+            let tensor = first.tensor;
+            let start = self.merged_destinations.len() as u32;
+            let mut delivered = 0u64;
+            for &member in &self.members {
+                let transfer = &self.scratch_transfers[member as usize];
+                delivered = delivered.saturating_add(transfer.delivered);
+                self.merged_destinations.extend_from_slice(
+                    &self.scratch_destinations
+                        [transfer.destinations.start as usize..transfer.destinations.end as usize],
+                );
+            }
+            let end = self.merged_destinations.len() as u32;
+            self.merged_destinations[start as usize..end as usize].sort_unstable();
+            let elements = if self.members.len() == 1 {
+                first.elements
+            } else {
+                let tensor_index = tensor as usize;
+                let units: Vec<(&Footprint, &Footprint)> = self
+                    .members
+                    .iter()
+                    .map(|&member| {
+                        let (_, pe) = self.representative(member as usize);
+                        (
+                            self.current(pe, tensor_index),
+                            self.previous(pe, tensor_index),
+                        )
+                    })
+                    .collect();
+                counter.missing_union(&units)
+            };
+            self.merged_transfers.push(PlannedTransfer {
+                tensor,
+                elements,
+                delivered,
+                destinations: start..end,
+            });
+        }
+        self.union = counter;
+        std::mem::swap(&mut self.scratch_transfers, &mut self.merged_transfers);
+        std::mem::swap(
+            &mut self.scratch_destinations,
+            &mut self.merged_destinations,
+        );
+    }
+
+    /// A group's tensor index and its first PE (all its PEs have the same footprints).
+    fn representative(&self, group: usize) -> (usize, u32) {
+        let transfer = &self.scratch_transfers[group];
+        (
+            transfer.tensor as usize,
+            self.scratch_destinations[transfer.destinations.start as usize],
+        )
     }
 
     /// Orders output records so that equal output tiles are adjacent, PEs ascending within them.

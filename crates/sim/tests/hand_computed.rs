@@ -353,3 +353,42 @@ fn outputs_stream_off_chip_and_loads_queue_when_l2_cannot_hold_the_layer() {
     assert_eq!(report.tensors.input.offchip_reads, 8);
     assert_eq!(report.tensors.weight.offchip_reads, 4);
 }
+
+#[test]
+fn partly_overlapping_windows_share_one_multicast_of_their_union() {
+    // CONV K=1 C=1 R=3 S=1 Y=5 X=1 on 3 PEs, one output row each (`SpatialMap(3,1) Y`): PE p needs input
+    // rows [p, p+3). The multicast contract is per element, so one transfer sends the union, rows
+    // [0, 5): 5 elements read from L2 and sent, 3 + 3 + 3 = 9 delivered. (Before, only identical
+    // footprints were merged and the three windows went as three transfers of 3.) Weights: one
+    // multicast of 3. Timeline: off-chip load ends at 1; inputs occupy the bus [1, 6), arrive at 7;
+    // weights [6, 9), arrive at 10; compute 3 MACs [10, 13); the three outputs leave on the collection
+    // bus [13, 14), [14, 15), [15, 16), the last arrives at 17; write-back 1 cycle: 18.
+    let layer = Layer {
+        name: "windows".into(),
+        layer_type: LayerType::Conv,
+        dimensions: vec![
+            (Dim::K, 1),
+            (Dim::C, 1),
+            (Dim::R, 3),
+            (Dim::S, 1),
+            (Dim::Y, 5),
+            (Dim::X, 1),
+        ],
+        strides: Strides::default(),
+        mapping: Some(Mapping::new(vec![
+            Directive::Map(MapDirective::spatial(3, 1, Dim::Y)),
+            temporal(3, Dim::R),
+        ])),
+    };
+    let report = run(&hardware(3, true, true, NocTopology::Bus), &layer);
+    assert_eq!(report.macs, 9);
+    assert_eq!(report.tensors.input.noc_elements_sent, 5);
+    assert_eq!(report.tensors.input.l2_reads, 5);
+    assert_eq!(report.tensors.input.noc_elements_delivered, 9);
+    assert_eq!(report.tensors.weight.noc_elements_sent, 3);
+    assert_eq!(report.cycles, 18);
+    // Without multicast every PE gets its own copy.
+    let report = run(&hardware(3, false, true, NocTopology::Bus), &layer);
+    assert_eq!(report.tensors.input.noc_elements_sent, 9);
+    assert_eq!(report.tensors.input.noc_elements_delivered, 9);
+}

@@ -5,6 +5,7 @@
 pub mod c_format;
 pub mod csv;
 pub mod json;
+mod plot_style;
 pub mod sim;
 pub mod study;
 pub mod summary;

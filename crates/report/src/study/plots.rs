@@ -2,6 +2,7 @@
 //! parameter (one line per dataflow and combination of the other parameters; the model dashed, the
 //! simulator solid), and the DSE scatter of objective against area with the Pareto front.
 
+use crate::plot_style::{category_label, draw_legend, failed};
 use crate::validation::PlotError;
 use maestro_study::{DseResult, SweepResult};
 use plotters::coord::combinators::IntoLogRange;
@@ -18,13 +19,6 @@ const PALETTE: [RGBColor; 8] = [
     RGBColor(227, 119, 194),
     RGBColor(23, 190, 207),
 ];
-
-fn failed<E: std::fmt::Display>(plot: &'static str) -> impl Fn(E) -> PlotError {
-    move |error| PlotError {
-        plot,
-        message: error.to_string(),
-    }
-}
 
 /// A line of the sweep plot: its label and `(x position, runtime, energy)` per point, per engine.
 struct Line {
@@ -129,14 +123,7 @@ pub fn sweep_plot_svg(result: &SweepResult) -> Result<String, PlotError> {
             chart
                 .configure_mesh()
                 .x_labels(x_labels.len().max(1))
-                .x_label_formatter(&|x| {
-                    let index = x.round();
-                    if (x - index).abs() < 1e-6 && index >= 0.0 {
-                        x_labels.get(index as usize).cloned().unwrap_or_default()
-                    } else {
-                        String::new()
-                    }
-                })
+                .x_label_formatter(&|x| category_label(&x_labels, *x))
                 .x_desc(x_name)
                 .y_desc(quantity)
                 .draw()
@@ -191,13 +178,7 @@ pub fn sweep_plot_svg(result: &SweepResult) -> Result<String, PlotError> {
                         .map_err(&fail)?;
                 }
             }
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::UpperRight)
-                .background_style(WHITE.mix(0.85))
-                .border_style(BLACK)
-                .draw()
-                .map_err(&fail)?;
+            draw_legend(&mut chart, SeriesLabelPosition::UpperRight, PLOT)?;
         }
         root.present().map_err(&fail)?;
     }
@@ -265,13 +246,7 @@ pub fn dse_scatter_svg(result: &DseResult) -> Result<String, PlotError> {
             .map_err(&fail)?
             .label("Pareto front")
             .legend(move |(x, y)| Circle::new((x + 5, y), 5, front.filled()));
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .draw()
-            .map_err(&fail)?;
+        draw_legend(&mut chart, SeriesLabelPosition::UpperRight, PLOT)?;
         root.present().map_err(&fail)?;
     }
     Ok(svg)

@@ -1,6 +1,7 @@
 //! SVG plots of a validation, drawn with plotters: the signed error per layer, analytical versus
 //! simulated runtime on log axes, and the simulator's stall breakdown per layer.
 
+use crate::plot_style::{draw_legend, failed, layer_chart, LayerAxis, LayerChartSpec};
 use maestro_validate::{NetworkValidation, Quantity};
 use plotters::coord::combinators::IntoLogRange;
 use plotters::prelude::*;
@@ -8,8 +9,6 @@ use thiserror::Error;
 
 /// Plots are this size, in pixels.
 const SIZE: (u32, u32) = (1000, 560);
-/// Layer names are written under the axis only up to this many layers (beyond, they would overlap).
-const MAX_NAMED_LAYERS: usize = 60;
 
 /// Plotters could not draw (with an in-memory SVG target this does not happen in practice).
 #[derive(Debug, Error)]
@@ -17,13 +16,6 @@ const MAX_NAMED_LAYERS: usize = 60;
 pub struct PlotError {
     pub plot: &'static str,
     pub message: String,
-}
-
-fn failed<E: std::fmt::Display>(plot: &'static str) -> impl Fn(E) -> PlotError {
-    move |error| PlotError {
-        plot,
-        message: error.to_string(),
-    }
 }
 
 const SERIES: [(Quantity, RGBColor); 4] = [
@@ -58,51 +50,19 @@ pub fn error_per_layer_svg(validation: &NetworkValidation) -> Result<String, Plo
         }
     }
     let margin = (high - low) * 0.08;
-    let names: Vec<&str> = layers.iter().map(|layer| layer.layer.as_str()).collect();
+    let axis = LayerAxis::new(layers.iter().map(|layer| layer.layer.as_str()));
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
         root.fill(&WHITE).map_err(&fail)?;
-        let mut chart = ChartBuilder::on(&root)
-            .caption(
-                format!("Signed error per layer: {}", validation.network),
-                ("sans-serif", 22),
-            )
-            .margin(12)
-            .x_label_area_size(if names.len() <= MAX_NAMED_LAYERS {
-                110
-            } else {
-                40
-            })
-            .y_label_area_size(70)
-            .build_cartesian_2d(
-                -0.5f64..(layers.len().max(1) as f64 - 0.5),
-                (low - margin)..(high + margin),
-            )
-            .map_err(&fail)?;
-        let label_count = if names.len() <= MAX_NAMED_LAYERS {
-            names.len()
-        } else {
-            10
+        let spec = LayerChartSpec {
+            caption: format!("Signed error per layer: {}", validation.network),
+            y_range: (low - margin)..(high + margin),
+            y_desc: "(analytical − simulated) / simulated, %",
+            y_label_area_size: 70,
+            y_label_formatter: None,
         };
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .x_labels(label_count.max(1))
-            .x_label_formatter(&|x| layer_label(&names, *x))
-            .x_label_style(
-                ("sans-serif", 11)
-                    .into_font()
-                    .transform(FontTransform::Rotate90),
-            )
-            .y_desc("(analytical − simulated) / simulated, %")
-            .x_desc(if names.len() <= MAX_NAMED_LAYERS {
-                ""
-            } else {
-                "layer"
-            })
-            .draw()
-            .map_err(&fail)?;
+        let mut chart = layer_chart(&root, &axis, spec, PLOT)?;
         chart
             .draw_series(
                 errors(Quantity::Runtime)
@@ -135,13 +95,7 @@ pub fn error_per_layer_svg(validation: &NetworkValidation) -> Result<String, Plo
                 BLACK.stroke_width(1),
             ))
             .map_err(&fail)?;
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .draw()
-            .map_err(&fail)?;
+        draw_legend(&mut chart, SeriesLabelPosition::UpperRight, PLOT)?;
         root.present().map_err(&fail)?;
     }
     Ok(svg)
@@ -210,13 +164,7 @@ pub fn runtime_scatter_svg(validation: &NetworkValidation) -> Result<String, Plo
             .map_err(&fail)?
             .label("layer")
             .legend(|(x, y)| Circle::new((x + 8, y), 5, RUNTIME_COLOUR.filled()));
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .draw()
-            .map_err(&fail)?;
+        draw_legend(&mut chart, SeriesLabelPosition::UpperLeft, PLOT)?;
         root.present().map_err(&fail)?;
     }
     Ok(svg)
@@ -251,51 +199,20 @@ pub fn stall_breakdown_svg(validation: &NetworkValidation) -> Result<String, Plo
         .iter()
         .map(|stack| stack.iter().sum::<f64>())
         .fold(1.0, f64::max);
-    let names: Vec<&str> = validation
-        .layers
-        .iter()
-        .map(|layer| layer.layer.as_str())
-        .collect();
+    let axis = LayerAxis::new(validation.layers.iter().map(|layer| layer.layer.as_str()));
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
         root.fill(&WHITE).map_err(&fail)?;
-        let mut chart = ChartBuilder::on(&root)
-            .caption(
-                format!("Simulator time per working PE: {}", validation.network),
-                ("sans-serif", 22),
-            )
-            .margin(12)
-            .x_label_area_size(if names.len() <= MAX_NAMED_LAYERS {
-                110
-            } else {
-                40
-            })
-            .y_label_area_size(85)
-            .build_cartesian_2d(
-                -0.5f64..(names.len().max(1) as f64 - 0.5),
-                0.0..tallest * 1.15,
-            )
-            .map_err(&fail)?;
-        let label_count = if names.len() <= MAX_NAMED_LAYERS {
-            names.len()
-        } else {
-            10
+        let y_label = |y: &f64| format!("{y:.2e}");
+        let spec = LayerChartSpec {
+            caption: format!("Simulator time per working PE: {}", validation.network),
+            y_range: 0.0..tallest * 1.15,
+            y_desc: "cycles per working PE",
+            y_label_area_size: 85,
+            y_label_formatter: Some(&y_label),
         };
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .x_labels(label_count.max(1))
-            .x_label_formatter(&|x| layer_label(&names, *x))
-            .x_label_style(
-                ("sans-serif", 11)
-                    .into_font()
-                    .transform(FontTransform::Rotate90),
-            )
-            .y_desc("cycles per working PE")
-            .y_label_formatter(&|y| format!("{y:.2e}"))
-            .draw()
-            .map_err(&fail)?;
+        let mut chart = layer_chart(&root, &axis, spec, PLOT)?;
         for (part, (name, colour)) in parts.iter().enumerate() {
             let colour = *colour;
             chart
@@ -313,25 +230,8 @@ pub fn stall_breakdown_svg(validation: &NetworkValidation) -> Result<String, Plo
                     Rectangle::new([(x, y - 5), (x + 10, y + 5)], colour.filled())
                 });
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .draw()
-            .map_err(&fail)?;
+        draw_legend(&mut chart, SeriesLabelPosition::UpperRight, PLOT)?;
         root.present().map_err(&fail)?;
     }
     Ok(svg)
-}
-
-/// The name of the layer at an integer axis position; nothing between layers.
-fn layer_label(names: &[&str], x: f64) -> String {
-    let rounded = x.round();
-    if (x - rounded).abs() > 1e-6 || rounded < 0.0 {
-        return String::new();
-    }
-    names
-        .get(rounded as usize)
-        .map_or_else(String::new, |name| (*name).to_owned())
 }

@@ -404,6 +404,10 @@ impl<'a> Analyzer<'a> {
                         volumes.totals.l1_reads[tensor].saturating_add(macs);
                 }
                 volumes.totals.l1_writes[2] = volumes.totals.l1_writes[2].saturating_add(macs);
+                // Output tiles leaving the PEs are read out of L1 once per sending PE (egress reads,
+                // counted with the operand reads in the output L1 read column).
+                volumes.totals.l1_reads[2] = volumes.totals.l1_reads[2]
+                    .saturating_add(step.out_unit_elements.saturating_mul(count));
                 ComputeBound::Macs(step.max_unit_macs)
             } else {
                 volumes.totals.add_scaled(&step.inner_totals, count);
@@ -448,6 +452,9 @@ impl<'a> Analyzer<'a> {
         let drain = self.drain(&context, &geometry);
         let arrived = if implicit_reduction { drain.1 } else { drain.0 };
         volumes.upstream_writes[2] = volumes.upstream_writes[2].saturating_add(arrived);
+        if innermost {
+            volumes.totals.l1_reads[2] = volumes.totals.l1_reads[2].saturating_add(drain.0);
+        }
         let reductions = drain.0 - drain.1;
         volumes.totals.reductions = volumes.totals.reductions.saturating_add(reductions);
         if !implicit_reduction {

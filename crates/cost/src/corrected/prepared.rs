@@ -476,15 +476,17 @@ impl PreparedLayer {
                 reads: top.totals.cluster_reads,
                 writes: top.totals.cluster_writes,
             },
+            // Output NoC traffic goes both ways: tiles collected into L2 (delivered once, at L2)
+            // and partial sums reloaded from L2 (delivered once per receiving unit).
             noc_sent: PerTensor {
                 input: top.sent[0],
                 weight: top.sent[1],
-                output: top.upstream_writes[2],
+                output: top.upstream_writes[2].saturating_add(top.partial_reloads),
             },
             noc_delivered: PerTensor {
                 input: top.delivered[0],
                 weight: top.delivered[1],
-                output: top.delivered[2],
+                output: top.upstream_writes[2].saturating_add(top.delivered[2]),
             },
             partial_sum_writes: top.partial_writes,
             partial_sum_reloads: top.partial_reloads,
@@ -555,8 +557,10 @@ fn buffer_accesses(
             reads: top.upstream_reads[1],
             writes: offchip.weight.reads,
         },
+        // Output reads from L2: read-modify-writes and partial-sum reloads, plus every final
+        // output read once on its way to off-chip memory.
         output: Accesses {
-            reads: top.upstream_reads[2],
+            reads: top.upstream_reads[2].saturating_add(offchip.output.writes),
             writes: top.upstream_writes[2],
         },
     };

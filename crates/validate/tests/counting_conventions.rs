@@ -166,7 +166,8 @@ fn compared(style: DataflowStyle, tensor: usize, column: usize) -> bool {
     let l1_column = column == 0 || (column == 1 && tensor == 2);
     let output_upstream = tensor == 2 && column >= 2;
     // Input and weight L1 reads are one per MAC in both engines; they are compared everywhere.
-    !(clustered && l1_column) && !(style == DataflowStyle::Rs && output_upstream)
+    let excluded = (clustered && l1_column) || (style == DataflowStyle::Rs && output_upstream);
+    !excluded
 }
 
 #[test]

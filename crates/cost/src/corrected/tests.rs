@@ -78,7 +78,10 @@ fn example_1_one_level_sliding_windows() {
     assert_eq!(cost.row.macs, 1152);
     assert_eq!(cost.row.runtime_cycles, 1 + 10 + 31 * 9 + 1 + 1);
     assert_eq!((detail.l2.input.reads, detail.l2.weight.reads), (144, 72));
-    assert_eq!((detail.l2.output.writes, detail.l2.output.reads), (128, 128));
+    assert_eq!(
+        (detail.l2.output.writes, detail.l2.output.reads),
+        (128, 128)
+    );
     assert_eq!(
         (detail.partial_sum_writes, detail.partial_sum_reloads),
         (64, 64)

@@ -24,12 +24,12 @@ mod robustness;
 #[cfg(test)]
 mod tests;
 
+use crate::parallel::map_layers;
 use crate::{AnalysisOptions, CostError, LayerCost, NetworkCost};
 use analysis::LayerAnalysis;
 use error::{CompatError, CompatResult};
 use layer_model::{TensorRoles, TypeClass};
 use maestro_ir::{Accelerator, Dim, Layer, Network, Tensor};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The hardware parameters the reference model reads (analytical-model §4.1), as its signed integers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -82,9 +82,12 @@ pub fn analyze_network(
 ) -> Result<NetworkCost, CostError> {
     let hardware = CompatHardware::from_accelerator(accelerator);
     let roles = RolesByLayer::new(&network.layers);
-    let analyses = map_layers(network.layers.len(), options.threads, |index| {
-        analyze_one(&network.layers[index], roles.of(index), &hardware)
-    });
+    let analyses = map_layers(
+        network.layers.len(),
+        options.threads,
+        PARALLEL_MIN_LAYERS,
+        |index| analyze_one(&network.layers[index], roles.of(index), &hardware),
+    );
     let first_failure = |build_only: bool| {
         analyses
             .iter()
@@ -178,42 +181,4 @@ impl RolesByLayer {
     fn of(&self, layer_index: usize) -> &TensorRoles {
         &self.variants[self.variant_of_layer[layer_index]]
     }
-}
-
-/// `job(0) … job(count − 1)`, in order; on several threads (scoped, work-sharing through an atomic
-/// counter) when the network is large enough to be worth it.
-fn map_layers<T: Send>(count: usize, threads: usize, job: impl Fn(usize) -> T + Sync) -> Vec<T> {
-    let workers = threads.min(count);
-    if workers <= 1 || count < PARALLEL_MIN_LAYERS {
-        return (0..count).map(job).collect();
-    }
-    let next = AtomicUsize::new(0);
-    let worker = || {
-        let mut done = Vec::new();
-        loop {
-            let index = next.fetch_add(1, Ordering::Relaxed);
-            if index >= count {
-                return done;
-            }
-            done.push((index, job(index)));
-        }
-    };
-    let finished = crossbeam::scope(|scope| {
-        let handles: Vec<_> = (0..workers).map(|_| scope.spawn(|_| worker())).collect();
-        handles
-            .into_iter()
-            .filter_map(|handle| handle.join().ok())
-            .collect::<Vec<_>>()
-    });
-    let mut slots: Vec<Option<T>> = (0..count).map(|_| None).collect();
-    for (index, value) in finished.unwrap_or_default().into_iter().flatten() {
-        slots[index] = Some(value);
-    }
-    // A worker only stops early by panicking; its layers are redone here, so the caller still gets every
-    // result (or the same panic, deterministically).
-    slots
-        .into_iter()
-        .enumerate()
-        .map(|(index, slot)| slot.unwrap_or_else(|| job(index)))
-        .collect()
 }

@@ -21,9 +21,9 @@ mod union;
 pub use hardware::{area_power, AreaPower};
 pub use prepared::{HardwareStructure, LayerSummary, PreparedLayer};
 
+use crate::parallel::map_layers;
 use crate::{AnalysisOptions, CostError, LayerCost, NetworkCost};
 use maestro_ir::{Accelerator, Dim, Directive, Layer, LayerType, Network, Strides};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// What a layer's analysis depends on besides the hardware: layers of a network that agree on it
 /// (repeated blocks of ResNet, VGG, BERT) share one analysis.
@@ -68,7 +68,7 @@ pub fn analyze_network(
         });
         first_of.push(slot);
     }
-    let prepared = map_layers(unique.len(), options.threads, |slot| {
+    let prepared = map_layers(unique.len(), options.threads, 1, |slot| {
         PreparedLayer::new(&layers[unique[slot]], accelerator)
     });
     let mut costs = Vec::with_capacity(layers.len());
@@ -91,42 +91,6 @@ pub fn analyze_network(
         network: network.name.clone(),
         layers: costs,
     })
-}
-
-/// `job(0) … job(count − 1)` in order, shared among up to `threads` scoped workers.
-fn map_layers<T: Send>(count: usize, threads: usize, job: impl Fn(usize) -> T + Sync) -> Vec<T> {
-    let workers = threads.min(count);
-    if workers <= 1 {
-        return (0..count).map(job).collect();
-    }
-    let next = AtomicUsize::new(0);
-    let worker = || {
-        let mut done = Vec::new();
-        loop {
-            let index = next.fetch_add(1, Ordering::Relaxed);
-            if index >= count {
-                return done;
-            }
-            done.push((index, job(index)));
-        }
-    };
-    let finished = crossbeam::scope(|scope| {
-        let handles: Vec<_> = (0..workers).map(|_| scope.spawn(|_| worker())).collect();
-        handles
-            .into_iter()
-            .filter_map(|handle| handle.join().ok())
-            .collect::<Vec<_>>()
-    });
-    let mut slots: Vec<Option<T>> = (0..count).map(|_| None).collect();
-    for (index, value) in finished.unwrap_or_default().into_iter().flatten() {
-        slots[index] = Some(value);
-    }
-    // A worker stops early only by panicking; its layers are redone here so every result is present.
-    slots
-        .into_iter()
-        .enumerate()
-        .map(|(index, slot)| slot.unwrap_or_else(|| job(index)))
-        .collect()
 }
 
 fn check_hardware(hardware: &Accelerator) -> Result<(), String> {

@@ -161,8 +161,8 @@ pub struct InputArgs {
     pub dataflow: Option<String>,
 }
 
-/// The accelerator: an optional file, then per-key overrides.
-#[derive(Debug, Args)]
+/// The accelerator: an optional file, then per-key overrides (`Default`: no file, no override).
+#[derive(Debug, Default, Args)]
 pub struct HardwareArgs {
     /// Hardware description: the reference's key/value format (`.m`) or TOML (`.toml`).
     #[arg(long, value_name = "FILE")]

@@ -208,19 +208,7 @@ mod tests {
     use super::*;
 
     fn no_flags() -> HardwareArgs {
-        HardwareArgs {
-            hw: None,
-            num_pes: None,
-            noc_bw: None,
-            noc_hop_latency: None,
-            noc_multicast: None,
-            simd_lanes: None,
-            l1_size: None,
-            l2_size: None,
-            offchip_bw: None,
-            implicit_reduction: None,
-            reduction_op: None,
-        }
+        HardwareArgs::default()
     }
 
     #[test]

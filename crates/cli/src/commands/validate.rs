@@ -291,16 +291,7 @@ fn load_case(
 ) -> Result<(Network, Accelerator), Failure> {
     let flags = HardwareArgs {
         hw: case.hardware.as_ref().map(|path| directory.join(path)),
-        num_pes: None,
-        noc_bw: None,
-        noc_hop_latency: None,
-        noc_multicast: None,
-        simd_lanes: None,
-        l1_size: None,
-        l2_size: None,
-        offchip_bw: None,
-        implicit_reduction: None,
-        reduction_op: None,
+        ..HardwareArgs::default()
     };
     let accelerator = case.overrides.apply(assemble_accelerator(&flags, false)?);
     let source = match &case.input {

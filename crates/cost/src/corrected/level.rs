@@ -35,6 +35,22 @@ pub struct Totals {
 }
 
 impl Totals {
+    /// Takes `times` × `other`'s integer counters away (what inner plans count and the hardware does
+    /// not do, see `carry`).
+    pub fn subtract_scaled(&mut self, other: &Totals, times: u64) {
+        let less =
+            |value: &mut u64, by: u64| *value = value.saturating_sub(by.saturating_mul(times));
+        less(&mut self.macs, other.macs);
+        for i in 0..3 {
+            less(&mut self.l1_reads[i], other.l1_reads[i]);
+            less(&mut self.l1_writes[i], other.l1_writes[i]);
+        }
+        less(&mut self.cluster_reads, other.cluster_reads);
+        less(&mut self.cluster_writes, other.cluster_writes);
+        less(&mut self.noc_element_hops, other.noc_element_hops);
+        less(&mut self.reductions, other.reductions);
+    }
+
     /// Adds `times` × `other`'s integer counters (utilisation is summed separately, in step order).
     pub fn add_scaled(&mut self, other: &Totals, times: u64) {
         self.macs = self.macs.saturating_add(other.macs.saturating_mul(times));
@@ -136,6 +152,10 @@ pub struct StepVolumes {
 /// The lengths of a tile's loop dimensions (in the layer type's loop order).
 type ShapeKey = [u64; MAX_LOOPS_PER_LEVEL];
 
+/// Two tiles of a unit, now and before: their shapes and where the first starts relative to the
+/// second (what the unit keeps does not depend on where the pair lies).
+pub(super) type CarryKey = (ShapeKey, ShapeKey, [u64; MAX_LOOPS_PER_LEVEL]);
+
 /// A multiply-rotate hasher for the small integer keys of the memos (the default SipHash costs more
 /// than the lookups it serves; the keys are not attacker-chosen).
 #[derive(Default)]
@@ -175,7 +195,7 @@ pub struct Analyzer<'a> {
     pub exhaustive: bool,
     /// Every analysed level shape; inner plans precede the plans that use them.
     pub plans: Vec<LevelPlan>,
-    scratch: AnalyzerScratch,
+    pub(super) scratch: AnalyzerScratch,
     pub step_scratch: StepScratch,
 }
 
@@ -184,6 +204,9 @@ pub struct Analyzer<'a> {
 pub struct AnalyzerScratch {
     /// Per depth: plan ids by tile shape.
     memo: Vec<FastMap<ShapeKey, u32>>,
+    /// Per depth: what a unit's inner levels keep across a step (see `carry`), by the two tiles'
+    /// shapes and relative offset.
+    pub(super) carried: Vec<FastMap<CarryKey, Totals>>,
     /// Per depth (a level's analysis runs the inner level's inside it).
     levels: Vec<LevelScratch>,
     step: StepScratch,
@@ -238,6 +261,12 @@ impl<'a> Analyzer<'a> {
         for memo in &mut scratch.memo {
             memo.clear();
         }
+        scratch
+            .carried
+            .resize_with(depths.max(scratch.carried.len()), FastMap::default);
+        for memo in &mut scratch.carried {
+            memo.clear();
+        }
         let step_scratch = std::mem::take(&mut scratch.step);
         Analyzer {
             expansion,
@@ -281,7 +310,7 @@ impl<'a> Analyzer<'a> {
     }
 
     /// Hops a transfer of level `depth` makes on a NoC of `topology`.
-    fn hops(&self, depth: usize, topology: NocTopology, units: u64) -> u64 {
+    pub(super) fn hops(&self, depth: usize, topology: NocTopology, units: u64) -> u64 {
         match topology {
             NocTopology::Bus => 1,
             NocTopology::Tree => (self.expansion.levels.len() - depth) as u64,
@@ -486,6 +515,10 @@ impl<'a> Analyzer<'a> {
                 .totals
                 .cluster_writes
                 .saturating_add(volumes.delivered.iter().sum());
+            // A reloaded partial sum passes the sub-cluster's buffer into the L1 of the PE that
+            // continues its accumulation (one per element and receiving sub-cluster).
+            volumes.totals.l1_writes[2] =
+                volumes.totals.l1_writes[2].saturating_add(volumes.delivered[2]);
         }
         LevelPlan {
             depth,

@@ -3,6 +3,7 @@
 //! expansion of `maestro-ir`. Every quirk of the reference (spec §14) is replaced by its correct
 //! behaviour; `docs/compat-vs-corrected.md` lists the differences.
 
+mod carry;
 mod classes;
 #[cfg(test)]
 mod golden;

@@ -19,8 +19,9 @@
 //! Levels whose two spatial maps both split their extent (and the tests' oracle) evaluate every unit
 //! one by one.
 
-use super::classes::{last_position, StepClass};
-use super::level::{Analyzer, StepVolumes, Structure};
+use super::carry::Boundary;
+use super::classes::{first_position, last_position, StepClass};
+use super::level::{Analyzer, StepVolumes, Structure, Totals};
 use super::sampling::{elision_block, spread_loop};
 use super::traffic::{egress, ingress, Egress, Ingress, UnitFootprints};
 use super::union::{intervals_of, subtract, Boxes, Interval};
@@ -246,20 +247,22 @@ pub struct StepScratch {
     leaving: Vec<Footprint>,
     entering: Vec<Footprint>,
     order: Vec<usize>,
-    weighted: Vec<(Region, u64)>,
+    weighted: Vec<(Region, Option<Region>, u64)>,
 }
 
-/// Splits the units of a step into segments (see the module documentation).
+/// Splits the units of a step into segments (see the module documentation). The previous step may
+/// lie in another geometry of the same level (the last step of the unit's previous enclosing tile,
+/// see `carry`); units are translates of each other within a segment on both sides as long as the
+/// spread loop has the same tile and offset in both.
 fn segments(
-    geometry: &LevelGeometry,
+    now: (&LevelGeometry, &StepPosition),
+    before: Option<(&LevelGeometry, &StepPosition)>,
     spread: Option<usize>,
-    current: &StepPosition,
-    previous: Option<&StepPosition>,
     into: &mut Vec<Segment>,
 ) {
     into.clear();
-    let active = geometry.active_units(current);
-    let previously_active = previous.map_or(0, |previous| geometry.active_units(previous));
+    let active = now.0.active_units(now.1);
+    let previously_active = before.map_or(0, |(geometry, step)| geometry.active_units(step));
     let total = active.max(previously_active);
     let mut cuts = [0u64; 8];
     let mut cut_count = 0;
@@ -273,11 +276,11 @@ fn segments(
     cut(active);
     cut(previously_active);
     if let Some(spatial) = spread {
-        let mapped = geometry.loop_at(spatial);
-        if mapped.has_partial_edge() {
-            let units = geometry.spatial.sub_clusters;
-            let last_tile = mapped.tiles.saturating_sub(1);
-            for step in std::iter::once(current).chain(previous) {
+        for (geometry, step) in std::iter::once(now).chain(before) {
+            let mapped = geometry.loop_at(spatial);
+            if mapped.has_partial_edge() {
+                let units = geometry.spatial.sub_clusters;
+                let last_tile = mapped.tiles.saturating_sub(1);
                 if let Some(unit) =
                     last_tile.checked_sub(geometry.fold_of(step).saturating_mul(units))
                 {
@@ -296,8 +299,8 @@ fn segments(
         }
         into.push(Segment {
             len: end - start,
-            current: geometry.unit_region(current, start),
-            previous: previous.and_then(|previous| geometry.unit_region(previous, start)),
+            current: now.0.unit_region(now.1, start),
+            previous: before.and_then(|(geometry, step)| geometry.unit_region(step, start)),
         });
     }
 }
@@ -536,18 +539,20 @@ fn finish_traffic(
     volumes.delivered[2] = reload.unit_elements;
 }
 
-/// The compute side of a step over the active units' regions (in unit order, each standing for
-/// `weight` units): MACs at the innermost level, the inner levels' plans and counters above it.
+/// The compute side of a step over the active units' regions (in unit order, with the unit's region
+/// in the previous step, each standing for `weight` units): MACs at the innermost level, the inner
+/// levels' plans and counters above it, less what the inner levels keep from the previous step (see
+/// `carry`).
 fn compute(
     analyzer: &mut Analyzer,
     context: &LevelContext,
-    units: &[(Region, u64)],
+    units: &[(Region, Option<Region>, u64)],
     volumes: &mut StepVolumes,
     inner_ids: &mut Vec<u32>,
 ) {
     if context.innermost {
         let mut active_units = 0u64;
-        for (current, weight) in units {
+        for (current, _, weight) in units {
             let macs = current.volume(context.layer_type);
             volumes.step_macs += macs * weight;
             active_units += weight;
@@ -558,7 +563,11 @@ fn compute(
     }
     let mut active_pes = 0f64;
     let start = inner_ids.len();
-    for &(current, weight) in units {
+    for &(current, previous, weight) in units {
+        let mut saved = Totals::default();
+        if let Some(previous) = previous {
+            analyzer.carried(context.depth + 1, &current, &previous, &mut saved);
+        }
         let id = analyzer.level(context.depth + 1, &current);
         let inner = &analyzer.plans[id as usize].volumes;
         volumes.inner_totals.add_scaled(&inner.totals, weight);
@@ -569,7 +578,8 @@ fn compute(
             active_pes += utilisation;
         }
         // The sub-cluster's buffer is the inner level's upstream buffer.
-        let reads: u64 = inner.upstream_reads.iter().sum::<u64>() + inner.sent[0] + inner.sent[1];
+        // (`upstream_reads` already counts the input and weight sends.)
+        let reads: u64 = inner.upstream_reads.iter().sum();
         let writes: u64 = inner.upstream_writes.iter().sum();
         volumes.inner_totals.cluster_reads = volumes
             .inner_totals
@@ -579,6 +589,7 @@ fn compute(
             .inner_totals
             .cluster_writes
             .saturating_add(writes.saturating_mul(weight));
+        volumes.inner_totals.subtract_scaled(&saved, weight);
         inner_ids.push(id);
     }
     volumes.active_pes = active_pes;
@@ -601,10 +612,9 @@ pub fn closed_form(
     let scratch = &mut analyzer.step_scratch;
     let mut segment_list = std::mem::take(&mut scratch.segments);
     segments(
-        geometry,
+        (geometry, &class.current),
+        class.previous.as_ref().map(|previous| (geometry, previous)),
         context.spread,
-        &class.current,
-        class.previous.as_ref(),
         &mut segment_list,
     );
     let moved = [Tensor::Input, Tensor::Weight]
@@ -657,11 +667,11 @@ pub fn closed_form(
     finish_traffic(&structure, moved, out, reload, &mut volumes);
     let mut weighted = std::mem::take(&mut scratch.weighted);
     weighted.clear();
-    weighted.extend(
-        segment_list
-            .iter()
-            .filter_map(|segment| segment.current.map(|current| (current, segment.len))),
-    );
+    weighted.extend(segment_list.iter().filter_map(|segment| {
+        segment
+            .current
+            .map(|current| (current, segment.previous, segment.len))
+    }));
     scratch.segments = segment_list;
     compute(analyzer, context, &weighted, &mut volumes, inner_ids);
     analyzer.step_scratch.weighted = weighted;
@@ -676,7 +686,7 @@ pub fn closed_form_drain(
 ) -> (u64, u64) {
     let last = last_position(geometry);
     let list = &mut analyzer.step_scratch.segments;
-    segments(geometry, context.spread, &last, None, list);
+    segments((geometry, &last), None, context.spread, list);
     let mut sent = 0u64;
     let mut tile = 0u64;
     for segment in list.iter() {
@@ -769,7 +779,13 @@ pub fn unit_by_unit(
     finish_traffic(&structure, moved, out, reload, &mut volumes);
     let mut weighted = std::mem::take(&mut scratch.weighted);
     weighted.clear();
-    weighted.extend(scratch.current_regions.iter().map(|&region| (region, 1)));
+    weighted.extend(
+        scratch
+            .current_regions
+            .iter()
+            .zip(&scratch.previous_regions)
+            .map(|(&region, &previous)| (region, previous, 1)),
+    );
     compute(analyzer, context, &weighted, &mut volumes, inner_ids);
     analyzer.step_scratch.weighted = weighted;
     volumes
@@ -793,4 +809,100 @@ pub fn unit_by_unit_drain(
     }
     let out = egress(&scratch.leaving, &mut scratch.order);
     (out.unit_elements, out.distinct_elements)
+}
+
+/// The boundary between a unit's previous and current enclosing tiles by the closed forms (see
+/// `carry`): the level's units' first tiles in `current` against their last tiles in `previous`,
+/// segment by segment. `None` when the closed forms do not apply on either side, or the spread
+/// loop's tiles differ between the two (then the units are not translates across the boundary).
+pub fn closed_form_boundary(
+    analyzer: &mut Analyzer,
+    depth: usize,
+    current: &Region,
+    previous: &Region,
+) -> Option<Boundary> {
+    let expansion = analyzer.expansion;
+    let layer_type = expansion.bounds.layer_type;
+    let strides = expansion.bounds.strides;
+    let innermost = depth + 1 == expansion.levels.len();
+    let now = expansion.geometry(depth, current);
+    let before = expansion.geometry(depth, previous);
+    let context = LevelContext::new(&now, layer_type, strides, depth, innermost);
+    let other = LevelContext::new(&before, layer_type, strides, depth, innermost);
+    if !context.closed_form() || !other.closed_form() || context.spread != other.spread {
+        return None;
+    }
+    if let Some(spatial) = context.spread {
+        let (a, b) = (now.loop_at(spatial), before.loop_at(spatial));
+        if a.tile != b.tile || a.spec.offset != b.spec.offset || context.uses != other.uses {
+            return None;
+        }
+    }
+    let context = LevelContext {
+        block: context.block.max(other.block),
+        ..context
+    };
+    let scratch = &mut analyzer.step_scratch;
+    let mut list = std::mem::take(&mut scratch.segments);
+    let first = first_position();
+    let last = last_position(&before);
+    segments(
+        (&now, &first),
+        Some((&before, &last)),
+        context.spread,
+        &mut list,
+    );
+    let mut boundary = Boundary {
+        units: list.iter().map(|segment| segment.len).sum(),
+        ..Boundary::default()
+    };
+    boundary.kept = [Tensor::Input, Tensor::Weight]
+        .map(|tensor| closed_form_ingress(&context, tensor, &list, scratch));
+    let fresh_list: Vec<Segment> = list
+        .iter()
+        .map(|segment| Segment {
+            previous: None,
+            ..*segment
+        })
+        .collect();
+    boundary.fresh = [Tensor::Input, Tensor::Weight]
+        .map(|tensor| closed_form_ingress(&context, tensor, &fresh_list, scratch));
+
+    let mut drained_tile = 0u64;
+    let mut leaving_tile = 0u64;
+    for segment in &list {
+        let Some(before) = &segment.previous else {
+            continue;
+        };
+        if let Some(now) = &segment.current {
+            boundary.pairs.push((*now, *before, segment.len));
+        }
+        let tile = context.elements(Tensor::Output, before);
+        let elements = tile.saturating_mul(segment.len);
+        drained_tile = tile;
+        boundary.drained.unit_elements = boundary.drained.unit_elements.saturating_add(elements);
+        let stays = segment
+            .current
+            .as_ref()
+            .is_some_and(|now| context.same_tile(Tensor::Output, now, before));
+        if !stays {
+            leaving_tile = tile;
+            boundary.leaving.unit_elements =
+                boundary.leaving.unit_elements.saturating_add(elements);
+        }
+    }
+    // All units hold the same output tile when the spread dimension does not index it.
+    let shared_output = context.uses[2] == TensorUse::Shared;
+    boundary.drained.distinct_elements = if shared_output {
+        drained_tile
+    } else {
+        boundary.drained.unit_elements
+    };
+    boundary.leaving.distinct_elements = if shared_output {
+        leaving_tile
+    } else {
+        boundary.leaving.unit_elements
+    };
+    analyzer.step_scratch.segments = list;
+    Some(boundary)
 }

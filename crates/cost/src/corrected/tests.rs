@@ -153,6 +153,65 @@ fn example_3_two_levels_stride_two() {
 }
 
 #[test]
+fn pes_keep_their_tiles_across_cluster_level_steps() {
+    // Example 3's mapping: each PE (k, c) holds its 3×3 weights for the whole layer, so the filter L1
+    // writes are the filter's 2·2·9 = 36 elements, not 9 per PE and cluster-level step (324). Its
+    // input window moves by one strided output column per cluster-level step: 6 new elements (3 rows
+    // × 2 columns), 9 when the row advances and the columns restart; per PE 3 × (9 + 2·6) = 63, over
+    // 4 PEs 252. Its output pixel changes every step, so every step each PE's tile leaves: output L1
+    // reads = 324 MACs + 4 PEs × 9 steps = 360.
+    let layer = conv(
+        &[(K, 2), (C, 2), (R, 3), (S, 3), (Y, 7), (X, 7)],
+        2,
+        vec![
+            s(1, 1, K),
+            t(2, 2, C),
+            t(3, 1, Y),
+            t(3, 1, X),
+            Directive::Cluster(ClusterDirective {
+                size: 2,
+                kind: ClusterKind::Physical,
+            }),
+            s(1, 1, C),
+            t(3, 1, Y),
+            t(3, 1, X),
+        ],
+    );
+    let detail = run(&layer, &hardware(4)).detail.unwrap();
+    assert_eq!(detail.l1.weight.writes, 36);
+    assert_eq!(detail.l1.input.writes, 252);
+    assert_eq!(detail.l1.output.reads, 360);
+}
+
+#[test]
+fn a_pe_keeps_accumulating_its_output_across_cluster_level_steps() {
+    // A fully connected layer, K over 2 clusters, C in 4 tiles of 2 at the cluster level and over the
+    // 2 PEs of a cluster: PE (k, c mod 2) keeps output k for all 4 cluster-level steps and sends it up
+    // once at the end: output L1 reads = 16 MACs + 4 PEs × 1 = 20 (not 16 + 4 × 4), and nothing is
+    // reloaded (output L1 writes = MACs).
+    let layer = conv(
+        &[(K, 2), (C, 8), (R, 1), (S, 1), (Y, 1), (X, 1)],
+        1,
+        vec![
+            s(1, 1, K),
+            t(2, 2, C),
+            Directive::Cluster(ClusterDirective {
+                size: 2,
+                kind: ClusterKind::Physical,
+            }),
+            s(1, 1, C),
+        ],
+    );
+    let cost = run(&layer, &hardware(4));
+    let detail = cost.detail.unwrap();
+    assert_eq!(cost.row.macs, 16);
+    assert_eq!(detail.l1.output.reads, 20);
+    assert_eq!(detail.l1.output.writes, 16);
+    assert_eq!(detail.l1.weight.writes, 16);
+    assert_eq!(detail.l1.input.writes, 16);
+}
+
+#[test]
 fn example_4_gemm() {
     // Spec §13.4: M over 2 PEs (2 folds), N 3 steps outside, K in tiles of 3 (2 steps, innermost).
     // 72 MACs; each step 3 MACs per PE → compute 3; 12 steps. Outputs (M, N) change whenever M or N
@@ -487,4 +546,85 @@ fn a_prepared_layer_refuses_hardware_of_another_structure() {
         prepared.evaluate_summary(&broken).unwrap_err().reason,
         "the hardware's simd_lanes is 0"
     );
+}
+
+/// Two-level convolutions: any dimension spread over the clusters and another over the PEs of a
+/// cluster, the rest walked in tiles (rows and columns as sliding windows) in a random order at
+/// each level, so that PEs keep tiles across cluster-level steps in every pattern the orders allow.
+fn two_level_case() -> impl Strategy<Value = (Layer, Accelerator)> {
+    let dims = prop::sample::select(vec![K, C, Y, X, R, S]);
+    (
+        (dims.clone(), dims),
+        (1u64..7, 1u64..7, 1u64..4, 1u64..3),
+        (1u64..3, 1u64..3, 1u64..4),
+        (Just(vec![K, C, Y, X, R, S]).prop_shuffle(), 0usize..6),
+        (1u64..4, prop::bool::ANY, prop::bool::ANY),
+    )
+        .prop_map(
+            |(
+                (outer, inner),
+                (k, c, window, stride),
+                (outer_tile, inner_tile, out_extra),
+                (order, shuffle),
+                (cluster, multicast, reduction),
+            )| {
+                let out = 2 + out_extra * 2;
+                let input = (out - 1) * stride + window;
+                let dims = [
+                    (K, k),
+                    (C, c),
+                    (R, window),
+                    (S, window),
+                    (Y, input),
+                    (X, input),
+                ];
+                let size_of =
+                    |dim: Dim| dims.iter().find(|(d, _)| *d == dim).map_or(1, |(_, v)| *v);
+                // Tiles in outputs (rows and columns) or elements; the inner level's are no larger.
+                let directive = |dim: Dim, tile: u64, spatial: bool| {
+                    let (size, offset) = match dim {
+                        Y | X => ((tile - 1) * stride + window, tile * stride),
+                        R | S => (window, window),
+                        _ => (tile.min(size_of(dim)), tile.min(size_of(dim))),
+                    };
+                    if spatial {
+                        s(size, offset, dim)
+                    } else {
+                        t(size, offset, dim)
+                    }
+                };
+                let mut directives: Vec<Directive> = Vec::new();
+                let mut rotated = order.clone();
+                rotated.rotate_left(shuffle % order.len().max(1));
+                for &dim in &order {
+                    directives.push(directive(dim, outer_tile + inner_tile, dim == outer));
+                }
+                directives.push(Directive::Cluster(ClusterDirective {
+                    size: cluster,
+                    kind: ClusterKind::Physical,
+                }));
+                for &dim in &rotated {
+                    directives.push(directive(dim, inner_tile, dim == inner));
+                }
+                let mut layer = conv(&dims, stride, directives);
+                layer.name = "T".into();
+                let mut hardware = hardware(cluster * 3);
+                hardware.distribution_noc.multicast = multicast;
+                hardware.collection_noc.implicit_reduction = reduction;
+                (layer, hardware)
+            },
+        )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// What PEs keep across cluster-level steps, by the closed forms, against every unit one by one.
+    #[test]
+    fn carried_tiles_by_closed_forms_equal_unit_by_unit((layer, hardware) in two_level_case()) {
+        let fast = analyze_layer_with("N", &layer, &hardware, false);
+        let exhaustive = analyze_layer_with("N", &layer, &hardware, true);
+        prop_assume!(exhaustive.is_ok());
+        prop_assert_eq!(fast, exhaustive);
+    }
 }

@@ -3,7 +3,7 @@
 //! output tiles that leave, with spatial reduction.
 
 use super::union::Boxes;
-use maestro_ir::expansion::Footprint;
+use maestro_ir::expansion::{AxisSet, Footprint};
 
 /// One unit's current and previous footprint of a tensor (`previous` is `None` in the first step).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -39,18 +39,53 @@ pub fn ingress(units: &[UnitFootprints], boxes: &mut Boxes) -> Ingress {
     let multicast_sent = match units {
         [] => 0,
         [only] => only.new_elements(),
-        _ => {
+        _ => disjoint_union(units).unwrap_or_else(|| {
             boxes.clear(units[0].current.axes().len());
             for unit in units {
                 boxes.add_difference(&unit.current, unit.previous.as_ref());
             }
             boxes.union_size()
-        }
+        }),
     };
     Ingress {
         delivered,
         multicast_sent,
     }
+}
+
+/// The union's size when it needs no box arithmetic: units with equal tiles (now and before) need the
+/// same elements, and the distinct tiles lie apart along some axis (their spans on it do not
+/// overlap), so the union is the sum over distinct units. `None` when that does not hold.
+fn disjoint_union(units: &[UnitFootprints]) -> Option<u64> {
+    let mut distinct: Vec<&UnitFootprints> = units.iter().collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    if distinct
+        .windows(2)
+        .any(|pair| pair[0].current == pair[1].current)
+    {
+        return None;
+    }
+    let axes = distinct[0].current.axes().len();
+    let mut spans: Vec<(u64, u64)> = Vec::with_capacity(distinct.len());
+    let apart = (0..axes).any(|axis| {
+        spans.clear();
+        spans.extend(distinct.iter().map(|unit| span(&unit.current.axes()[axis])));
+        spans.sort_unstable();
+        spans.windows(2).all(|pair| pair[0].1 <= pair[1].0)
+    });
+    apart.then(|| distinct.iter().map(|unit| unit.new_elements()).sum())
+}
+
+/// The smallest and one past the largest index of an axis set.
+fn span(axis: &AxisSet) -> (u64, u64) {
+    let mut low = u64::MAX;
+    let mut high = 0;
+    axis.for_each_interval(|range| {
+        low = low.min(range.start);
+        high = high.max(range.end);
+    });
+    (low, high)
 }
 
 /// Output tiles leaving a set of units at once.

@@ -107,7 +107,7 @@ fn a_table_of_two_dataflows_over_pe_counts_for_one_layer() {
             │ kcp_ws   ┆ 16       ┆          7281 ┆        555.624947 ┆  27.092174 ┆    3876.536 │
             │ kcp_ws   ┆ 64       ┆          1881 ┆        513.357939 ┆ 100.811186 ┆ 4584.582345 │
             │ yxp_os   ┆ 16       ┆         10449 ┆        693.492173 ┆  27.092174 ┆    3876.536 │
-            │ yxp_os   ┆ 64       ┆          4689 ┆        669.582182 ┆ 100.811186 ┆ 4584.582345 │
+            │ yxp_os   ┆ 64       ┆          4689 ┆        661.418102 ┆ 100.811186 ┆ 4584.582345 │
             └──────────┴──────────┴───────────────┴───────────────────┴────────────┴─────────────┘
             Runtimes in cycles, summed over the layers; area and power of the configured hardware (spec §12).
             --- stderr

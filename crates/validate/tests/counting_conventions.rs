@@ -17,8 +17,8 @@ use maestro_ir::{Accelerator, Network};
 use maestro_sim::{SimBuilder, SimOptions, TensorTraffic};
 use maestro_templates::DataflowStyle;
 
-/// Small layers of every shape the templates treat differently: unit stride, stride 2, 1×1 and a
-/// matrix multiply.
+/// Small layers of every shape the templates treat differently: unit stride, stride 2, 1×1, more
+/// tiles than PEs (idle PEs in the last fold) and a matrix multiply.
 const LAYERS: &str = r#"
 Network conventions {
   Layer SLIDING {
@@ -33,6 +33,10 @@ Network conventions {
   Layer POINTWISE {
     Type: CONV
     Dimensions { K: 12, C: 10, R: 1, S: 1, Y: 6, X: 6 }
+  }
+  Layer FOLDED {
+    Type: DSCONV
+    Dimensions { K: 1, C: 96, R: 3, S: 3, Y: 8, X: 8 }
   }
   Layer MATMUL {
     Type: GEMM

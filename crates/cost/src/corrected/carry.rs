@@ -30,7 +30,16 @@ pub struct Boundary {
     /// Units active on either side (for the NoC's hops).
     pub units: u64,
     /// Units active on both sides, as (first tile now, last tile before, how many such units).
-    pub pairs: Vec<(Region, Region, u64)>,
+    pub pairs: Vec<(Region, Before, u64)>,
+}
+
+/// A unit's tile before the current step: of the previous step, or — for a unit idle in the previous
+/// step — of the step in which it last worked (`resumed`: its L1 kept the tile, its output tile
+/// left when it fell idle).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Before {
+    pub region: Region,
+    pub resumed: bool,
 }
 
 impl Analyzer<'_> {
@@ -43,9 +52,11 @@ impl Analyzer<'_> {
         &mut self,
         depth: usize,
         current: &Region,
-        previous: &Region,
+        previous: &Before,
         saved: &mut Totals,
     ) {
+        let resumed = previous.resumed;
+        let previous = &previous.region;
         let loop_dims = self.expansion.bounds.layer_type.loop_dims();
         let mut key: CarryKey = Default::default();
         for (slot, &dim) in loop_dims.iter().enumerate() {
@@ -54,12 +65,13 @@ impl Analyzer<'_> {
             // Two's complement difference: equal for equal relative offsets.
             key.2[slot] = current.start(dim).wrapping_sub(previous.start(dim));
         }
+        key.3 = resumed;
         if let Some(known) = self.scratch.carried[depth].get(&key) {
             saved.add_scaled(known, 1);
             return;
         }
         let mut own = Totals::default();
-        self.carried_afresh(depth, current, previous, &mut own);
+        self.carried_afresh(depth, current, previous, resumed, &mut own);
         saved.add_scaled(&own, 1);
         self.scratch.carried[depth].insert(key, own);
     }
@@ -69,6 +81,7 @@ impl Analyzer<'_> {
         depth: usize,
         current: &Region,
         previous: &Region,
+        resumed: bool,
         saved: &mut Totals,
     ) {
         let boundary = match self.exhaustive {
@@ -100,15 +113,17 @@ impl Analyzer<'_> {
                 .saturating_add(sent.saturating_mul(in_hops));
         }
 
-        // Output tiles the plan drains at its end and that stay in their units instead.
-        let unit_elements = boundary
-            .drained
-            .unit_elements
-            .saturating_sub(boundary.leaving.unit_elements);
-        let distinct = boundary
-            .drained
+        // Output tiles the plan drains at its end and that stay in their units instead (none if the
+        // unit was idle: its units' tiles left then).
+        let (drained, leaving) = if resumed {
+            (Egress::default(), Egress::default())
+        } else {
+            (boundary.drained, boundary.leaving)
+        };
+        let unit_elements = drained.unit_elements.saturating_sub(leaving.unit_elements);
+        let distinct = drained
             .distinct_elements
-            .saturating_sub(boundary.leaving.distinct_elements);
+            .saturating_sub(leaving.distinct_elements);
         if innermost {
             saved.l1_reads[2] = saved.l1_reads[2].saturating_add(unit_elements);
         }
@@ -151,23 +166,35 @@ impl Analyzer<'_> {
             units,
             ..Boundary::default()
         };
-        let mut regions: Vec<(Option<Region>, Option<Region>)> = Vec::with_capacity(units as usize);
+        // A unit idle at the end of the previous tile kept the tiles of the step it last worked in.
+        let earlier = step::last_active(&before, &last);
+        let mut regions: Vec<(Option<Region>, Option<Before>)> = Vec::with_capacity(units as usize);
         for unit in 0..units {
-            let pair = (
-                now.unit_region(&first, unit),
-                before.unit_region(&last, unit),
-            );
-            if let (Some(now), Some(before)) = pair {
-                boundary.pairs.push((now, before, 1));
+            let now = now.unit_region(&first, unit);
+            let then = match (before.unit_region(&last, unit), &earlier) {
+                (Some(region), _) => Some(Before {
+                    region,
+                    resumed: false,
+                }),
+                (None, Some(earlier)) if now.is_some() => {
+                    before.unit_region(earlier, unit).map(|region| Before {
+                        region,
+                        resumed: true,
+                    })
+                }
+                _ => None,
+            };
+            if let (Some(now), Some(then)) = (now, then) {
+                boundary.pairs.push((now, then, 1));
             }
-            regions.push(pair);
+            regions.push((now, then));
         }
 
         let mut boxes = Boxes::default();
         for (index, tensor) in [Tensor::Input, Tensor::Weight].into_iter().enumerate() {
             let mut fresh: Vec<UnitFootprints> = Vec::new();
             let mut kept: Vec<UnitFootprints> = Vec::new();
-            for (now, before) in &regions {
+            for (now, then) in &regions {
                 let Some(now) = now else { continue };
                 let current = footprint(tensor, now);
                 fresh.push(UnitFootprints {
@@ -176,18 +203,21 @@ impl Analyzer<'_> {
                 });
                 kept.push(UnitFootprints {
                     current,
-                    previous: before.as_ref().map(|before| footprint(tensor, before)),
+                    previous: then.as_ref().map(|then| footprint(tensor, &then.region)),
                 });
             }
             boundary.fresh[index] = ingress(&fresh, &mut boxes);
             boundary.kept[index] = ingress(&kept, &mut boxes);
         }
 
+        // The plan's drain: the units active in its last step.
         let mut drained: Vec<Footprint> = Vec::new();
         let mut leaving: Vec<Footprint> = Vec::new();
-        for (now, before) in &regions {
-            let Some(before) = before else { continue };
-            let tile = footprint(Tensor::Output, before);
+        for (now, then) in &regions {
+            let Some(then) = then.filter(|then| !then.resumed) else {
+                continue;
+            };
+            let tile = footprint(Tensor::Output, &then.region);
             drained.push(tile);
             let stays = now
                 .as_ref()

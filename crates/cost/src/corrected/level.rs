@@ -154,7 +154,8 @@ type ShapeKey = [u64; MAX_LOOPS_PER_LEVEL];
 
 /// Two tiles of a unit, now and before: their shapes and where the first starts relative to the
 /// second (what the unit keeps does not depend on where the pair lies).
-pub(super) type CarryKey = (ShapeKey, ShapeKey, [u64; MAX_LOOPS_PER_LEVEL]);
+/// The flag: the unit was idle before (see `carry::Before`).
+pub(super) type CarryKey = (ShapeKey, ShapeKey, [u64; MAX_LOOPS_PER_LEVEL], bool);
 
 /// A multiply-rotate hasher for the small integer keys of the memos (the default SipHash costs more
 /// than the lookups it serves; the keys are not attacker-chosen).

@@ -19,14 +19,14 @@
 //! Levels whose two spatial maps both split their extent (and the tests' oracle) evaluate every unit
 //! one by one.
 
-use super::carry::Boundary;
+use super::carry::{Before, Boundary};
 use super::classes::{first_position, last_position, StepClass};
 use super::level::{Analyzer, StepVolumes, Structure, Totals};
 use super::sampling::{elision_block, spread_loop};
 use super::traffic::{egress, ingress, Egress, Ingress, UnitFootprints};
 use super::union::{intervals_of, subtract, Boxes, Interval};
 use maestro_ir::expansion::{
-    tensor_axes, AxisIndex, AxisSet, Footprint, LevelGeometry, Region, StepPosition,
+    tensor_axes, AxisIndex, AxisSet, Footprint, LevelGeometry, Region, ScheduleLoop, StepPosition,
     MAX_TENSOR_AXES,
 };
 use maestro_ir::{Dim, LayerType, Strides, Tensor};
@@ -221,6 +221,24 @@ struct Segment {
     len: u64,
     current: Option<Region>,
     previous: Option<Region>,
+    /// The units were idle in the previous step: `previous` is their tile of the step in which they
+    /// last worked (their L1 kept it; their output tile left when they fell idle).
+    resumed: bool,
+}
+
+/// The step in which the units idle in `previous` last worked, if they work now: `previous` is in
+/// the last fold (only there are units idle) and the next step starts the folds over (else they
+/// are idle now too), so every loop inside the fold loop is at its last index and the units last
+/// worked in the same step of the fold before.
+pub fn last_active(geometry: &LevelGeometry, previous: &StepPosition) -> Option<StepPosition> {
+    let position = geometry
+        .schedule()
+        .iter()
+        .position(|entry| matches!(entry, ScheduleLoop::Folds { .. }))?;
+    let fold = previous.indices[position].checked_sub(1)?;
+    let mut earlier = *previous;
+    earlier.indices[position] = fold;
+    Some(earlier)
 }
 
 /// A segment's unit count and where its window intervals lie in [`StepScratch::windows`]: all of
@@ -243,11 +261,11 @@ pub struct StepScratch {
     boxes: Boxes,
     units: Vec<UnitFootprints>,
     current_regions: Vec<Region>,
-    previous_regions: Vec<Option<Region>>,
+    previous_regions: Vec<Option<Before>>,
     leaving: Vec<Footprint>,
     entering: Vec<Footprint>,
     order: Vec<usize>,
-    weighted: Vec<(Region, Option<Region>, u64)>,
+    weighted: Vec<(Region, Option<Before>, u64)>,
 }
 
 /// Splits the units of a step into segments (see the module documentation). The previous step may
@@ -292,15 +310,23 @@ fn segments(
     }
     let cuts = &mut cuts[..cut_count];
     cuts.sort_unstable();
+    let earlier = before.and_then(|(geometry, step)| last_active(geometry, step));
     for (index, &start) in cuts.iter().enumerate() {
         let end = cuts.get(index + 1).copied().unwrap_or(total);
         if start == end {
             continue;
         }
+        let mut previous = before.and_then(|(geometry, step)| geometry.unit_region(step, start));
+        let mut resumed = false;
+        if let (None, Some((geometry, _)), Some(earlier)) = (previous, before, &earlier) {
+            previous = geometry.unit_region(earlier, start);
+            resumed = previous.is_some();
+        }
         into.push(Segment {
             len: end - start,
             current: now.0.unit_region(now.1, start),
-            previous: before.and_then(|(geometry, step)| geometry.unit_region(step, start)),
+            previous,
+            resumed,
         });
     }
 }
@@ -546,7 +572,7 @@ fn finish_traffic(
 fn compute(
     analyzer: &mut Analyzer,
     context: &LevelContext,
-    units: &[(Region, Option<Region>, u64)],
+    units: &[(Region, Option<Before>, u64)],
     volumes: &mut StepVolumes,
     inner_ids: &mut Vec<u32>,
 ) {
@@ -631,6 +657,16 @@ pub fn closed_form(
         let Some(previous) = &segment.previous else {
             continue;
         };
+        if segment.resumed {
+            // The unit's output tile left when it fell idle; a revisited tile comes back.
+            if let (Some(current), true) = (&segment.current, class.revisit) {
+                entering_tile = context.elements(Tensor::Output, current);
+                reload.unit_elements = reload
+                    .unit_elements
+                    .saturating_add(entering_tile.saturating_mul(segment.len));
+            }
+            continue;
+        }
         let leaves = match &segment.current {
             None => true,
             Some(current) => {
@@ -668,9 +704,13 @@ pub fn closed_form(
     let mut weighted = std::mem::take(&mut scratch.weighted);
     weighted.clear();
     weighted.extend(segment_list.iter().filter_map(|segment| {
-        segment
-            .current
-            .map(|current| (current, segment.previous, segment.len))
+        segment.current.map(|current| {
+            let previous = segment.previous.map(|previous| Before {
+                region: previous,
+                resumed: segment.resumed,
+            });
+            (current, previous, segment.len)
+        })
     }));
     scratch.segments = segment_list;
     compute(analyzer, context, &weighted, &mut volumes, inner_ids);
@@ -722,6 +762,10 @@ pub fn unit_by_unit(
     scratch.previous_regions.clear();
     scratch.leaving.clear();
     scratch.entering.clear();
+    let earlier = class
+        .previous
+        .as_ref()
+        .and_then(|previous| last_active(geometry, previous));
     for unit in 0..active.max(previously_active) {
         let previous = class
             .previous
@@ -729,8 +773,22 @@ pub fn unit_by_unit(
             .and_then(|previous| geometry.unit_region(previous, unit));
         match geometry.unit_region(&class.current, unit) {
             Some(current) => {
+                // A unit idle before keeps the tiles of the step in which it last worked.
+                let before = match (previous, &earlier) {
+                    (Some(region), _) => Some(Before {
+                        region,
+                        resumed: false,
+                    }),
+                    (None, Some(earlier)) => {
+                        geometry.unit_region(earlier, unit).map(|region| Before {
+                            region,
+                            resumed: true,
+                        })
+                    }
+                    (None, None) => None,
+                };
                 scratch.current_regions.push(current);
-                scratch.previous_regions.push(previous);
+                scratch.previous_regions.push(before);
             }
             None => {
                 // Units idle from this step on still send their last output tile up.
@@ -753,7 +811,7 @@ pub fn unit_by_unit(
                 current: context.footprint(tensor, current),
                 previous: previous
                     .as_ref()
-                    .map(|previous| context.footprint(tensor, previous)),
+                    .map(|previous| context.footprint(tensor, &previous.region)),
             });
         }
         ingress(&scratch.units, &mut scratch.boxes)
@@ -765,7 +823,14 @@ pub fn unit_by_unit(
     {
         let Some(previous) = previous else { continue };
         let now = context.footprint(Tensor::Output, current);
-        let before = context.footprint(Tensor::Output, previous);
+        if previous.resumed {
+            // Its output tile left when it fell idle; a revisited tile comes back.
+            if class.revisit {
+                scratch.entering.push(now);
+            }
+            continue;
+        }
+        let before = context.footprint(Tensor::Output, &previous.region);
         if now != before {
             scratch.leaving.push(before);
             if class.revisit {
@@ -875,7 +940,15 @@ pub fn closed_form_boundary(
             continue;
         };
         if let Some(now) = &segment.current {
-            boundary.pairs.push((*now, *before, segment.len));
+            let before = Before {
+                region: *before,
+                resumed: segment.resumed,
+            };
+            boundary.pairs.push((*now, before, segment.len));
+        }
+        if segment.resumed {
+            // Not drained at the end: its output tile left when it fell idle.
+            continue;
         }
         let tile = context.elements(Tensor::Output, before);
         let elements = tile.saturating_mul(segment.len);

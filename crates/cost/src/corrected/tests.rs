@@ -212,6 +212,25 @@ fn a_pe_keeps_accumulating_its_output_across_cluster_level_steps() {
 }
 
 #[test]
+fn an_idle_pe_keeps_its_tiles_until_it_works_again() {
+    // Rows over 2 PEs in 3 tiles (fold 1: PE 1 idle), K outside. PE 1 works on row 1 at k = 0 and,
+    // after idling through fold 1, on row 1 again at k = 1: its input element is still in its L1.
+    // Input L1 writes: PE 0 gets rows 0, 2, 0, 2 (4), PE 1 row 1 once (1) = 5. Weights (k): PE 0
+    // k0, k1; PE 1 k0, k1 = 4. With multicast the L2 sends 2 + 1 + 1 + 1 = 5 inputs.
+    let layer = conv(
+        &[(K, 2), (C, 1), (R, 1), (S, 1), (Y, 3), (X, 1)],
+        1,
+        vec![t(1, 1, K), s(1, 1, Y)],
+    );
+    let cost = run(&layer, &hardware(2));
+    let detail = cost.detail.unwrap();
+    assert_eq!(cost.row.macs, 6);
+    assert_eq!(detail.l1.input.writes, 5);
+    assert_eq!(detail.l1.weight.writes, 4);
+    assert_eq!(detail.l2.input.reads, 5);
+}
+
+#[test]
 fn example_4_gemm() {
     // Spec §13.4: M over 2 PEs (2 folds), N 3 steps outside, K in tiles of 3 (2 steps, innermost).
     // 72 MACs; each step 3 MACs per PE → compute 3; 12 steps. Outputs (M, N) change whenever M or N

@@ -5,7 +5,6 @@
 pub mod compat;
 pub mod corrected;
 pub mod detail;
-mod parallel;
 pub mod reference_row;
 
 pub use detail::LayerDetail;

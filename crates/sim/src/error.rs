@@ -45,7 +45,4 @@ pub enum SimError {
     /// The trace sink failed to write.
     #[error("trace output failed: {0}")]
     Trace(#[from] std::io::Error),
-    /// A worker thread of a network simulation panicked.
-    #[error("a simulation worker thread panicked")]
-    WorkerPanicked,
 }

@@ -201,42 +201,18 @@ pub fn simulate_network_with_progress(
     let simulator = SimBuilder::new(accelerator)
         .options(options.clone())
         .build()?;
-    let threads = options.threads.clamp(1, network.layers.len().max(1));
-    let mut results: Vec<Option<Result<LayerSimReport, SimError>>> =
-        (0..network.layers.len()).map(|_| None).collect();
-    let next_layer = std::sync::atomic::AtomicUsize::new(0);
-    let collected = crossbeam::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|_| {
-                    let mut done = Vec::new();
-                    loop {
-                        let index = next_layer.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(layer) = network.layers.get(index) else {
-                            break;
-                        };
-                        done.push((index, simulator.run_layer(layer)));
-                        layer_done(index);
-                    }
-                    done
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .map(|worker| worker.join())
-            .collect::<Vec<_>>()
-    })
-    .map_err(|_| SimError::WorkerPanicked)?;
-    for worker in collected {
-        for (index, result) in worker.map_err(|_| SimError::WorkerPanicked)? {
-            results[index] = Some(result);
-        }
-    }
-    let mut layers = Vec::with_capacity(results.len());
-    for result in results {
-        layers.push(result.ok_or(SimError::WorkerPanicked)??);
-    }
+    let results = maestro_parallel::ordered_map(
+        network.layers.len(),
+        options.threads,
+        1,
+        |index| {
+            let result = simulator.run_layer(&network.layers[index]);
+            layer_done(index);
+            result
+        },
+        &|_| {},
+    );
+    let layers = results.into_iter().collect::<Result<Vec<_>, _>>()?;
     Ok(network_report(network, layers))
 }
 

@@ -21,13 +21,13 @@
 //! EDP is their product.
 
 use crate::error::StudyError;
-use crate::parallel::ordered_map;
 use crate::pareto::pareto_front;
 use crate::space::MAX_POINTS;
 use crate::sweep::{prepare_groups, prepared_layer, Group, PreparedGroup};
 use crate::workload::Workload;
 use maestro_cost::corrected::area_power;
 use maestro_ir::Accelerator;
+use maestro_parallel::ordered_map;
 use serde::Serialize;
 use std::collections::HashMap;
 

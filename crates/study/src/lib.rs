@@ -9,7 +9,6 @@
 pub mod contention;
 pub mod dse;
 pub mod error;
-pub mod parallel;
 pub mod param;
 pub mod pareto;
 pub mod space;

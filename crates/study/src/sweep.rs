@@ -9,12 +9,12 @@
 //! worker threads; results are stored by index, so the output is the same with any thread count.
 
 use crate::error::StudyError;
-use crate::parallel::{ordered_map, ordered_map_with};
 use crate::param::{Param, ParamValue};
 use crate::space::{SweepSpace, MAX_POINTS};
 use crate::workload::{Dataflow, Workload};
 use maestro_cost::corrected::{area_power, HardwareStructure, PreparedLayer};
 use maestro_ir::{Accelerator, Layer, Network};
+use maestro_parallel::{ordered_map, ordered_map_with};
 use maestro_sim::{LatencySummary, LayerSimReport, SimBuilder, SimOptions};
 use maestro_validate::{attribute_gap, simulated_energy, GapBucket};
 use serde::Serialize;

@@ -10,7 +10,6 @@ use maestro_cost::{AnalysisOptions, LayerCost, ModelMode};
 use maestro_ir::{Accelerator, Layer, Network};
 use maestro_sim::{LayerSimReport, SimBuilder, SimOptions, Simulator};
 use serde::Serialize;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// How to run a validation.
 #[derive(Clone, Debug)]
@@ -140,16 +139,23 @@ pub fn validate_network(
         })
         .build()
         .map_err(ValidateError::SimulatorSetup)?;
-    let results = run_in_parallel(network, options.threads, |index, layer| {
-        compare_layer(
-            index,
-            layer,
-            &network.name,
-            accelerator,
-            &simulator,
-            options,
-        )
-    })?;
+    let results = maestro_parallel::ordered_map(
+        network.layers.len(),
+        options.threads,
+        1,
+        |index| {
+            let layer = &network.layers[index];
+            compare_layer(
+                index,
+                layer,
+                &network.name,
+                accelerator,
+                &simulator,
+                options,
+            )
+        },
+        &|_| {},
+    );
     let layers = results.into_iter().collect::<Result<Vec<_>, _>>()?;
     let summary = summarise(&layers);
     Ok(NetworkValidation {
@@ -160,48 +166,6 @@ pub fn validate_network(
         layers,
         summary,
     })
-}
-
-/// Runs `work` on every layer over `threads` workers and returns the results in layer order.
-fn run_in_parallel<T: Send>(
-    network: &Network,
-    threads: usize,
-    work: impl Fn(usize, &Layer) -> T + Sync,
-) -> Result<Vec<T>, ValidateError> {
-    let threads = threads.clamp(1, network.layers.len().max(1));
-    let next_layer = AtomicUsize::new(0);
-    let finished = crossbeam::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|_| {
-                    let mut done = Vec::new();
-                    loop {
-                        let index = next_layer.fetch_add(1, Ordering::Relaxed);
-                        let Some(layer) = network.layers.get(index) else {
-                            break;
-                        };
-                        done.push((index, work(index, layer)));
-                    }
-                    done
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .map(|worker| worker.join())
-            .collect::<Vec<_>>()
-    })
-    .map_err(|_| ValidateError::WorkerPanicked)?;
-    let mut slots: Vec<Option<T>> = (0..network.layers.len()).map(|_| None).collect();
-    for worker in finished {
-        for (index, result) in worker.map_err(|_| ValidateError::WorkerPanicked)? {
-            slots[index] = Some(result);
-        }
-    }
-    slots
-        .into_iter()
-        .map(|slot| slot.ok_or(ValidateError::WorkerPanicked))
-        .collect()
 }
 
 fn compare_layer(

@@ -29,8 +29,6 @@ pub enum ValidateError {
     /// The corrected model returned no detail for a layer (it always should).
     #[error("the corrected model returned no detail for layer {layer}")]
     MissingDetail { layer: String },
-    #[error("a validation worker thread panicked")]
-    WorkerPanicked,
 }
 
 fn mode_name(mode: ModelMode) -> &'static str {

@@ -24,7 +24,6 @@ mod robustness;
 #[cfg(test)]
 mod tests;
 
-use crate::parallel::map_layers;
 use crate::{AnalysisOptions, CostError, LayerCost, NetworkCost};
 use analysis::LayerAnalysis;
 use error::{CompatError, CompatResult};
@@ -82,11 +81,19 @@ pub fn analyze_network(
 ) -> Result<NetworkCost, CostError> {
     let hardware = CompatHardware::from_accelerator(accelerator);
     let roles = RolesByLayer::new(&network.layers);
-    let analyses = map_layers(
-        network.layers.len(),
-        options.threads,
-        PARALLEL_MIN_LAYERS,
+    // Small networks are analysed on the calling thread: spawning costs more than they take.
+    let count = network.layers.len();
+    let threads = if count < PARALLEL_MIN_LAYERS {
+        1
+    } else {
+        options.threads
+    };
+    let analyses = maestro_parallel::ordered_map(
+        count,
+        threads,
+        1,
         |index| analyze_one(&network.layers[index], roles.of(index), &hardware),
+        &|_| {},
     );
     let first_failure = |build_only: bool| {
         analyses

@@ -22,7 +22,6 @@ mod union;
 pub use hardware::{area_power, AreaPower};
 pub use prepared::{HardwareStructure, LayerSummary, PreparedLayer};
 
-use crate::parallel::map_layers;
 use crate::{AnalysisOptions, CostError, LayerCost, NetworkCost};
 use maestro_ir::{Accelerator, Dim, Directive, Layer, LayerType, Network, Strides};
 
@@ -69,9 +68,13 @@ pub fn analyze_network(
         });
         first_of.push(slot);
     }
-    let prepared = map_layers(unique.len(), options.threads, 1, |slot| {
-        PreparedLayer::new(&layers[unique[slot]], accelerator)
-    });
+    let prepared = maestro_parallel::ordered_map(
+        unique.len(),
+        options.threads,
+        1,
+        |slot| PreparedLayer::new(&layers[unique[slot]], accelerator),
+        &|_| {},
+    );
     let mut costs = Vec::with_capacity(layers.len());
     for (index, layer) in layers.iter().enumerate() {
         // A shared analysis failing fails first at its first layer, whose reason names that layer.

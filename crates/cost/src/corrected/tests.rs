@@ -43,6 +43,31 @@ fn conv(dims: &[(Dim, u64)], stride: u64, directives: Vec<Directive>) -> Layer {
     }
 }
 
+/// Spec §13.3's two-level mapping: K over 2 clusters, C over the 2 PEs of each, stride 2.
+fn example_3_layer() -> Layer {
+    conv(
+        &[(K, 2), (C, 2), (R, 3), (S, 3), (Y, 7), (X, 7)],
+        2,
+        vec![
+            s(1, 1, K),
+            t(2, 2, C),
+            t(3, 1, Y),
+            t(3, 1, X),
+            cluster(2),
+            s(1, 1, C),
+            t(3, 1, Y),
+            t(3, 1, X),
+        ],
+    )
+}
+
+fn cluster(size: u64) -> Directive {
+    Directive::Cluster(ClusterDirective {
+        size,
+        kind: ClusterKind::Physical,
+    })
+}
+
 fn run(layer: &Layer, hardware: &Accelerator) -> LayerCost {
     analyze_layer("N", layer, hardware).unwrap()
 }
@@ -127,23 +152,7 @@ fn example_3_two_levels_stride_two() {
     // pixels; inside, C over 2 PEs, each 9 MACs per pixel. Each cluster's C partial sums are reduced in
     // the network: 2 outputs per top step arrive at L2 → 18 = the output size, no partial sums; the
     // only L2 reads of outputs are the 18 finals read on their way off-chip.
-    let layer = conv(
-        &[(K, 2), (C, 2), (R, 3), (S, 3), (Y, 7), (X, 7)],
-        2,
-        vec![
-            s(1, 1, K),
-            t(2, 2, C),
-            t(3, 1, Y),
-            t(3, 1, X),
-            Directive::Cluster(ClusterDirective {
-                size: 2,
-                kind: ClusterKind::Physical,
-            }),
-            s(1, 1, C),
-            t(3, 1, Y),
-            t(3, 1, X),
-        ],
-    );
+    let layer = example_3_layer();
     let cost = run(&layer, &hardware(4));
     let detail = cost.detail.unwrap();
     assert_eq!(cost.row.macs, 324);
@@ -160,23 +169,7 @@ fn pes_keep_their_tiles_across_cluster_level_steps() {
     // × 2 columns), 9 when the row advances and the columns restart; per PE 3 × (9 + 2·6) = 63, over
     // 4 PEs 252. Its output pixel changes every step, so every step each PE's tile leaves: output L1
     // reads = 324 MACs + 4 PEs × 9 steps = 360.
-    let layer = conv(
-        &[(K, 2), (C, 2), (R, 3), (S, 3), (Y, 7), (X, 7)],
-        2,
-        vec![
-            s(1, 1, K),
-            t(2, 2, C),
-            t(3, 1, Y),
-            t(3, 1, X),
-            Directive::Cluster(ClusterDirective {
-                size: 2,
-                kind: ClusterKind::Physical,
-            }),
-            s(1, 1, C),
-            t(3, 1, Y),
-            t(3, 1, X),
-        ],
-    );
+    let layer = example_3_layer();
     let detail = run(&layer, &hardware(4)).detail.unwrap();
     assert_eq!(detail.l1.weight.writes, 36);
     assert_eq!(detail.l1.input.writes, 252);
@@ -192,15 +185,7 @@ fn a_pe_keeps_accumulating_its_output_across_cluster_level_steps() {
     let layer = conv(
         &[(K, 2), (C, 8), (R, 1), (S, 1), (Y, 1), (X, 1)],
         1,
-        vec![
-            s(1, 1, K),
-            t(2, 2, C),
-            Directive::Cluster(ClusterDirective {
-                size: 2,
-                kind: ClusterKind::Physical,
-            }),
-            s(1, 1, C),
-        ],
+        vec![s(1, 1, K), t(2, 2, C), cluster(2), s(1, 1, C)],
     );
     let cost = run(&layer, &hardware(4));
     let detail = cost.detail.unwrap();
@@ -396,6 +381,21 @@ proptest! {
 
 /// Layers with one spatial map over many units (long runs of translated units, partial edge tiles,
 /// several folds, sliding windows and strides), on up to 96 PEs.
+/// A generated layer named `name` on [`hardware`] with `pes` PEs and the given NoC abilities.
+fn random_layer_case(
+    name: &str,
+    mut layer: Layer,
+    pes: u64,
+    multicast: bool,
+    reduction: bool,
+) -> (Layer, Accelerator) {
+    layer.name = name.into();
+    let mut hardware = hardware(pes);
+    hardware.distribution_noc.multicast = multicast;
+    hardware.collection_noc.implicit_reduction = reduction;
+    (layer, hardware)
+}
+
 fn many_unit_case() -> impl Strategy<Value = (Layer, Accelerator)> {
     let spatial = prop::sample::select(vec![K, C, Y, X, R, S]);
     (
@@ -442,12 +442,79 @@ fn many_unit_case() -> impl Strategy<Value = (Layer, Accelerator)> {
                     .collect();
                 // The spatial map (and with it the fold loop) sits at any of the first four positions.
                 directives.insert(order, s(spatial_tile, tile, spatial));
-                let mut layer = conv(&dims, stride, directives);
-                layer.name = "M".into();
-                let mut hardware = hardware(pes);
-                hardware.distribution_noc.multicast = multicast;
-                hardware.collection_noc.implicit_reduction = reduction;
-                (layer, hardware)
+                random_layer_case(
+                    "M",
+                    conv(&dims, stride, directives),
+                    pes,
+                    multicast,
+                    reduction,
+                )
+            },
+        )
+}
+
+/// Two-level convolutions: any dimension spread over the clusters and another over the PEs of a
+/// cluster, the rest walked in tiles (rows and columns as sliding windows) in a random order at
+/// each level, so that PEs keep tiles across cluster-level steps in every pattern the orders allow.
+fn two_level_case() -> impl Strategy<Value = (Layer, Accelerator)> {
+    let dims = prop::sample::select(vec![K, C, Y, X, R, S]);
+    (
+        (dims.clone(), dims),
+        (1u64..7, 1u64..7, 1u64..4, 1u64..3),
+        (1u64..3, 1u64..3, 1u64..4),
+        (Just(vec![K, C, Y, X, R, S]).prop_shuffle(), 0usize..6),
+        (1u64..4, prop::bool::ANY, prop::bool::ANY),
+    )
+        .prop_map(
+            |(
+                (outer, inner),
+                (k, c, window, stride),
+                (outer_tile, inner_tile, out_extra),
+                (order, shuffle),
+                (cluster, multicast, reduction),
+            )| {
+                let out = 2 + out_extra * 2;
+                let input = (out - 1) * stride + window;
+                let dims = [
+                    (K, k),
+                    (C, c),
+                    (R, window),
+                    (S, window),
+                    (Y, input),
+                    (X, input),
+                ];
+                let size_of =
+                    |dim: Dim| dims.iter().find(|(d, _)| *d == dim).map_or(1, |(_, v)| *v);
+                // Tiles in outputs (rows and columns) or elements; the inner level's are no larger.
+                let directive = |dim: Dim, tile: u64, spatial: bool| {
+                    let (size, offset) = match dim {
+                        Y | X => ((tile - 1) * stride + window, tile * stride),
+                        R | S => (window, window),
+                        _ => (tile.min(size_of(dim)), tile.min(size_of(dim))),
+                    };
+                    if spatial {
+                        s(size, offset, dim)
+                    } else {
+                        t(size, offset, dim)
+                    }
+                };
+                let mut directives: Vec<Directive> = Vec::new();
+                let mut rotated = order.clone();
+                rotated.rotate_left(shuffle % order.len().max(1));
+                for &dim in &order {
+                    directives.push(directive(dim, outer_tile + inner_tile, dim == outer));
+                }
+                directives.push(super::tests::cluster(cluster));
+                for &dim in &rotated {
+                    directives.push(directive(dim, inner_tile, dim == inner));
+                }
+                random_layer_case(
+                    "T",
+                    conv(&dims, stride, directives),
+                    cluster * 3,
+                    multicast,
+                    reduction,
+                )
             },
         )
 }
@@ -462,6 +529,14 @@ proptest! {
         let fast = analyze_layer_with("N", &layer, &hardware, false);
         let exhaustive = analyze_layer_with("N", &layer, &hardware, true);
         prop_assert_eq!(fast, exhaustive);
+    }
+
+    /// What PEs keep across cluster-level steps, by the closed forms, against every unit one by one.
+    #[test]
+    fn carried_tiles_by_closed_forms_equal_unit_by_unit((layer, hardware) in two_level_case()) {
+        let exhaustive = analyze_layer_with("N", &layer, &hardware, true);
+        prop_assume!(exhaustive.is_ok());
+        prop_assert_eq!(analyze_layer_with("N", &layer, &hardware, false), exhaustive);
     }
 }
 
@@ -565,85 +640,4 @@ fn a_prepared_layer_refuses_hardware_of_another_structure() {
         prepared.evaluate_summary(&broken).unwrap_err().reason,
         "the hardware's simd_lanes is 0"
     );
-}
-
-/// Two-level convolutions: any dimension spread over the clusters and another over the PEs of a
-/// cluster, the rest walked in tiles (rows and columns as sliding windows) in a random order at
-/// each level, so that PEs keep tiles across cluster-level steps in every pattern the orders allow.
-fn two_level_case() -> impl Strategy<Value = (Layer, Accelerator)> {
-    let dims = prop::sample::select(vec![K, C, Y, X, R, S]);
-    (
-        (dims.clone(), dims),
-        (1u64..7, 1u64..7, 1u64..4, 1u64..3),
-        (1u64..3, 1u64..3, 1u64..4),
-        (Just(vec![K, C, Y, X, R, S]).prop_shuffle(), 0usize..6),
-        (1u64..4, prop::bool::ANY, prop::bool::ANY),
-    )
-        .prop_map(
-            |(
-                (outer, inner),
-                (k, c, window, stride),
-                (outer_tile, inner_tile, out_extra),
-                (order, shuffle),
-                (cluster, multicast, reduction),
-            )| {
-                let out = 2 + out_extra * 2;
-                let input = (out - 1) * stride + window;
-                let dims = [
-                    (K, k),
-                    (C, c),
-                    (R, window),
-                    (S, window),
-                    (Y, input),
-                    (X, input),
-                ];
-                let size_of =
-                    |dim: Dim| dims.iter().find(|(d, _)| *d == dim).map_or(1, |(_, v)| *v);
-                // Tiles in outputs (rows and columns) or elements; the inner level's are no larger.
-                let directive = |dim: Dim, tile: u64, spatial: bool| {
-                    let (size, offset) = match dim {
-                        Y | X => ((tile - 1) * stride + window, tile * stride),
-                        R | S => (window, window),
-                        _ => (tile.min(size_of(dim)), tile.min(size_of(dim))),
-                    };
-                    if spatial {
-                        s(size, offset, dim)
-                    } else {
-                        t(size, offset, dim)
-                    }
-                };
-                let mut directives: Vec<Directive> = Vec::new();
-                let mut rotated = order.clone();
-                rotated.rotate_left(shuffle % order.len().max(1));
-                for &dim in &order {
-                    directives.push(directive(dim, outer_tile + inner_tile, dim == outer));
-                }
-                directives.push(Directive::Cluster(ClusterDirective {
-                    size: cluster,
-                    kind: ClusterKind::Physical,
-                }));
-                for &dim in &rotated {
-                    directives.push(directive(dim, inner_tile, dim == inner));
-                }
-                let mut layer = conv(&dims, stride, directives);
-                layer.name = "T".into();
-                let mut hardware = hardware(cluster * 3);
-                hardware.distribution_noc.multicast = multicast;
-                hardware.collection_noc.implicit_reduction = reduction;
-                (layer, hardware)
-            },
-        )
-}
-
-proptest! {
-    #![proptest_config(ProptestConfig::with_cases(300))]
-
-    /// What PEs keep across cluster-level steps, by the closed forms, against every unit one by one.
-    #[test]
-    fn carried_tiles_by_closed_forms_equal_unit_by_unit((layer, hardware) in two_level_case()) {
-        let fast = analyze_layer_with("N", &layer, &hardware, false);
-        let exhaustive = analyze_layer_with("N", &layer, &hardware, true);
-        prop_assume!(exhaustive.is_ok());
-        prop_assert_eq!(fast, exhaustive);
-    }
 }

@@ -42,7 +42,8 @@
 //!   walks output columns `X'` one at a time, `C` one channel and `K` in tiles of up to 16 filters (fewer
 //!   when the L1 cannot hold them); a cluster of `min(R, P)` PEs gives PE `i` filter row `i` with input
 //!   row `i` (a lockstep `SpatialMap Y` + `SpatialMap R` pair, folded when `R > P`), and the cluster's
-//!   partial rows are reduced spatially. GEMM reads the reduction `K` as the filter rows: clusters take
+//!   partial rows are reduced spatially; a layer with one output row (fully connected) spreads its
+//!   filters `K` over the clusters instead of rows. GEMM reads the reduction `K` as the filter rows: clusters take
 //!   rows `M`, each cluster's `ck = min(K, isqrt(P))` PEs share one reduction.
 //! - **`kcp_ws`** (KC-P, NVDLA-like weight stationary): clusters of `cc = min(C, max(1, P/4))` PEs (64
 //!   for 256 PEs, as in NVDLA's atomic-C) each take one output channel `k`; within a cluster each PE takes

@@ -1,6 +1,6 @@
 //! `rs`: YR-P, row stationary (Eyeriss-like). Clusters take output rows; within a cluster PE `i` keeps
 //! filter row `i` and meets input row `i` of the output row's window, and the cluster adds the partial
-//! rows spatially.
+//! rows spatially. A layer with a single output row (fully connected) gives the clusters filters.
 
 use super::{batch_and_groups, is_depthwise};
 use crate::builder::Plan;
@@ -27,11 +27,19 @@ pub(super) fn build(shape: &Shape<'_>) -> Mapping {
     }
     let filter_rows = shape.size(Dim::R);
     let filter_columns = shape.size(Dim::S);
-    plan.spatial(Dim::OutY, Tile::UNIT).step(Dim::OutX);
-    batch_and_groups(&mut plan, shape);
-    plan.step(Dim::C);
-    if !is_depthwise(shape) {
-        plan.tiles(Dim::K, filters_per_pass(shape, Dim::K, filter_columns));
+    if shape.size(Dim::OutY) == 1 && !is_depthwise(shape) {
+        // One output row (a fully connected layer): there are no rows to give the clusters, so
+        // each cluster takes one filter instead, as Eyeriss does for FC layers.
+        plan.spatial(Dim::K, Tile::UNIT).step(Dim::OutX);
+        batch_and_groups(&mut plan, shape);
+        plan.step(Dim::C);
+    } else {
+        plan.spatial(Dim::OutY, Tile::UNIT).step(Dim::OutX);
+        batch_and_groups(&mut plan, shape);
+        plan.step(Dim::C);
+        if !is_depthwise(shape) {
+            plan.tiles(Dim::K, filters_per_pass(shape, Dim::K, filter_columns));
+        }
     }
     // The reference converts Y'/X' to input rows/columns with the R/S directive of the same level.
     plan.tiles(Dim::R, filter_rows)

@@ -2,7 +2,8 @@
 //! conventions"): with unlimited bandwidth, zero latency, multicast and in-network reduction, the
 //! corrected model's per-tensor L1 writes, L1 and L2 reads and NoC sent/delivered equal the
 //! simulator's on small layers mapped by the nlr, xp_ws, kcp_ws and rs templates, including the
-//! L1 traffic of PEs that keep their tiles across the steps of a cluster level.
+//! L1 traffic of PEs that keep their tiles across the steps of a cluster level, and on every layer
+//! of two of the project's workloads (AlexNet, MobileNetV2).
 //!
 //! Excluded, and why: the output L1 writes, L2 reads and NoC counters of rs on the matrix multiply.
 //! The model keeps the partial sums of a cluster in its cluster buffer between inner steps, while the
@@ -206,5 +207,50 @@ fn both_engines_count_the_same_events_with_unlimited_resources() {
         }
     }
     assert!(checked > 150, "only {checked} counters were compared");
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+}
+
+/// The project's own workloads, whole: AlexNet (strided, grouped and fully connected layers) and
+/// MobileNetV2 (depth-wise layers with partial last folds), on every template the module compares.
+#[test]
+fn every_layer_of_two_workloads_counts_alike() {
+    let accelerator = unlimited();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../workloads");
+    let mut mismatches = Vec::new();
+    let mut checked = 0usize;
+    for file in ["alexnet.m", "mobilenet_v2.m"] {
+        let path = root.join(file);
+        let text = std::fs::read(&path).expect("the workload file is readable");
+        let network = match maestro_dsl::parse_network(file, &text) {
+            Ok(parsed) => parsed.network,
+            Err(diagnostics) => panic!("{file} does not parse: {diagnostics:?}"),
+        };
+        for style in [
+            DataflowStyle::Nlr,
+            DataflowStyle::XpWs,
+            DataflowStyle::KcpWs,
+            DataflowStyle::Rs,
+        ] {
+            let mapped = maestro_templates::apply(style, &network, &accelerator)
+                .expect("the template maps every layer");
+            let model = model_counts(&mapped, &accelerator);
+            let sim = sim_counts(&mapped, &accelerator);
+            for (layer, (model, sim)) in mapped.layers.iter().zip(model.iter().zip(&sim)) {
+                for tensor in 0..3 {
+                    for column in 0..5 {
+                        checked += 1;
+                        let (m, s) = (model[tensor][column], sim[tensor][column]);
+                        if m != s {
+                            mismatches.push(format!(
+                                "{file} {style:?} {} {} {}: model {m}, simulator {s}",
+                                layer.name, TENSORS[tensor], COLUMNS[column]
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked > 3000, "only {checked} counters were compared");
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
 }

@@ -164,7 +164,14 @@ pub struct SmallKeyHasher(u64);
 
 impl Hasher for SmallKeyHasher {
     fn write(&mut self, bytes: &[u8]) {
-        for &byte in bytes {
+        // Slices of integers arrive as their bytes: take them eight at a time.
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+        for &byte in chunks.remainder() {
             self.write_u64(u64::from(byte));
         }
     }

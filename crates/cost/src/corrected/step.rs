@@ -893,7 +893,16 @@ pub fn closed_form_boundary(
     let now = expansion.geometry(depth, current);
     let before = expansion.geometry(depth, previous);
     let context = LevelContext::new(&now, layer_type, strides, depth, innermost);
-    let other = LevelContext::new(&before, layer_type, strides, depth, innermost);
+    // Tiles of one shape have one geometry up to a translation, hence one context.
+    let same_shape = layer_type
+        .loop_dims()
+        .iter()
+        .all(|&dim| current.len(dim) == previous.len(dim));
+    let other = if same_shape {
+        context
+    } else {
+        LevelContext::new(&before, layer_type, strides, depth, innermost)
+    };
     if !context.closed_form() || !other.closed_form() || context.spread != other.spread {
         return None;
     }

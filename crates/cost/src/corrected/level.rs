@@ -152,9 +152,9 @@ pub struct StepVolumes {
 /// The lengths of a tile's loop dimensions (in the layer type's loop order).
 type ShapeKey = [u64; MAX_LOOPS_PER_LEVEL];
 
-/// Two tiles of a unit, now and before: their shapes and where the first starts relative to the
-/// second (what the unit keeps does not depend on where the pair lies).
-/// The flag: the unit was idle before (see `carry::Before`).
+/// Two tiles of a unit, now and before: their shapes, where the first starts relative to the second
+/// (what the unit keeps does not depend on where the pair lies), and whether the unit was idle in
+/// between (see `carry::Before`).
 pub(super) type CarryKey = (ShapeKey, ShapeKey, [u64; MAX_LOOPS_PER_LEVEL], bool);
 
 /// A multiply-rotate hasher for the small integer keys of the memos (the default SipHash costs more

@@ -214,6 +214,42 @@ fn plots_are_svg_files() {
 }
 
 #[test]
+fn a_dse_with_its_front_simulated() {
+    check(
+        &[
+            "dse",
+            "--model",
+            TINY_MODEL,
+            "--dataflow",
+            "kcp_ws",
+            "--pes",
+            "16,64",
+            "--l1",
+            "512",
+            "--l2",
+            "65536",
+            "--bandwidth",
+            "4,64",
+            "--objective",
+            "runtime",
+            "--simulate-front",
+            "--format",
+            "csv",
+        ],
+        expect![[r#"
+            exit: 0
+            --- stdout
+            dataflow,pes,l1_size,l2_size,noc_bandwidth,runtime,energy_nj,edp,area_mm2,power_mw,pareto,sim_runtime,runtime_error_pct,sim_energy_nj,energy_error_pct
+            kcp_ws,16,512,65536,4,13721,1213.965318,16656818,0.27588,275.101558,true,13284,+3.29,1098.4616,+10.52
+            kcp_ws,16,512,65536,64,12031,1213.965318,14605217,1.885161,287.748934,true,12035,-0.03,1098.4616,+10.52
+            kcp_ws,64,512,65536,4,7436,1156.062138,8596478,2.641419,422.379187,true,7018,+5.96,1042.98192,+10.84
+            kcp_ws,64,512,65536,64,3220,1156.062138,3722520,8.549102,468.807811,true,3196,+0.75,1042.98192,+10.84
+            --- stderr
+        "#]],
+    );
+}
+
+#[test]
 fn a_small_dse_under_caps() {
     check(
         &[

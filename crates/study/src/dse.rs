@@ -21,6 +21,7 @@
 //! EDP is their product.
 
 use crate::error::StudyError;
+use crate::front::FrontSimulation;
 use crate::pareto::pareto_front;
 use crate::space::MAX_POINTS;
 use crate::sweep::{prepare_groups, prepared_layer, Group, PreparedGroup};
@@ -96,6 +97,9 @@ pub struct Dse {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct DsePoint {
     pub dataflow: &'static str,
+    /// Which of the workload's dataflows (`Workload::dataflows`) the point uses.
+    #[serde(skip)]
+    pub dataflow_index: usize,
     pub pes: u64,
     pub l1: u64,
     pub l2: u64,
@@ -142,6 +146,9 @@ pub struct DseResult {
     pub pareto: Vec<usize>,
     /// Index into `points` of the point with the smallest objective (the first on ties).
     pub best: Option<usize>,
+    /// The front as simulated, in front order (empty unless `front::simulate_front` ran).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub simulated_front: Vec<FrontSimulation>,
 }
 
 fn sorted(values: &[u64]) -> Vec<u64> {
@@ -161,7 +168,7 @@ fn check_cap(what: &'static str, cap: Option<f64>) -> Result<(), StudyError> {
 }
 
 /// The point's accelerator: `base` with the four swept fields set.
-fn configure(base: &mut Accelerator, pes: u64, l1: u64, l2: u64, bandwidth: u64) {
+pub(crate) fn configure(base: &mut Accelerator, pes: u64, l1: u64, l2: u64, bandwidth: u64) {
     base.num_pes = pes;
     base.l1_size = l1;
     base.l2_size = l2;
@@ -319,6 +326,7 @@ pub fn run_dse(
                 let cost = area_power(&scratch);
                 points.push(DsePoint {
                     dataflow: dse.workload.dataflows[dataflow_index].label(),
+                    dataflow_index,
                     pes,
                     l1,
                     l2,
@@ -363,6 +371,7 @@ pub fn run_dse(
         points,
         pareto,
         best,
+        simulated_front: Vec::new(),
     })
 }
 

@@ -9,6 +9,7 @@
 pub mod contention;
 pub mod dse;
 pub mod error;
+pub mod front;
 pub mod param;
 pub mod pareto;
 pub mod space;
@@ -18,6 +19,7 @@ pub mod workload;
 pub use contention::{contention_study, ContentionSeries, ContentionStudy, Knee};
 pub use dse::{run_dse, Dse, DseAxes, DsePoint, DseResult, Objective};
 pub use error::StudyError;
+pub use front::{simulate_front, FrontSimulation};
 pub use param::{Param, ParamSpec, ParamValue};
 pub use space::SweepSpace;
 pub use sweep::{run_sweep, Engine, Sweep, SweepOptions, SweepResult};

@@ -1,12 +1,14 @@
 //! End-to-end properties of the study crate on a small network: sweeps give the same results with
 //! one and two threads and agree with the cost model's own network analysis; the DSE's pruning keeps
-//! exactly the points within the caps; the contention study reads a bandwidth sweep.
+//! exactly the points within the caps; the contention study reads a bandwidth sweep; a simulated
+//! front equals a direct simulation of each front point.
 
 use maestro_cost::corrected::area_power;
 use maestro_ir::{Accelerator, Network};
+use maestro_sim::SimOptions;
 use maestro_study::{
-    contention_study, run_dse, run_sweep, Dataflow, Dse, DseAxes, Engine, Objective, ParamSpec,
-    Sweep, SweepOptions, SweepSpace, Workload,
+    contention_study, run_dse, run_sweep, simulate_front, Dataflow, Dse, DseAxes, Engine,
+    Objective, ParamSpec, Sweep, SweepOptions, SweepSpace, Workload,
 };
 use maestro_templates::DataflowStyle;
 
@@ -166,5 +168,64 @@ fn the_dse_prunes_exactly_the_points_beyond_the_caps() {
         assert!(!result.points.iter().any(|other| other.edp <= point.edp
             && other.area_mm2 <= point.area_mm2
             && (other.edp < point.edp || other.area_mm2 < point.area_mm2)));
+    }
+}
+
+#[test]
+fn the_simulated_front_matches_a_direct_simulation_of_each_point() {
+    let dse = Dse {
+        base: Accelerator::default(),
+        axes: DseAxes {
+            pes: vec![16, 64],
+            l1: vec![256],
+            l2: vec![65536],
+            bandwidth: vec![4, 64],
+        },
+        workload: Workload::new(small_model(), templates())
+            .unwrap_or_else(|error| panic!("{error}")),
+        area_cap_mm2: None,
+        power_cap_mw: None,
+        objective: Objective::Runtime,
+    };
+    let explored = run_dse(&dse, 2, &|_| {}).unwrap_or_else(|error| panic!("{error}"));
+    assert!(explored.simulated_front.is_empty());
+    let simulate = |threads: usize| {
+        let mut result = explored.clone();
+        let layers_done = std::sync::atomic::AtomicU64::new(0);
+        simulate_front(&dse, &mut result, &SimOptions::default(), threads, &|n| {
+            layers_done.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+        });
+        let layers = (result.pareto.len() * dse.workload.network.layers.len()) as u64;
+        assert_eq!(layers_done.into_inner(), layers);
+        result
+    };
+    let result = simulate(2);
+    assert_eq!(result, simulate(1), "the thread count changes nothing");
+    assert_eq!(result.simulated_front.len(), result.pareto.len());
+    for (simulation, &index) in result.simulated_front.iter().zip(&result.pareto) {
+        assert_eq!(simulation.point, index);
+        let point = &result.points[index];
+        // The same point, mapped and simulated layer by layer here.
+        let mut accelerator = Accelerator {
+            num_pes: point.pes,
+            l1_size: point.l1,
+            l2_size: point.l2,
+            ..Accelerator::default()
+        };
+        accelerator.distribution_noc.bandwidth = point.bandwidth;
+        accelerator.collection_noc.bandwidth = point.bandwidth;
+        let dataflow = dse.workload.dataflows[point.dataflow_index];
+        assert_eq!(dataflow.label(), point.dataflow);
+        let mapped = dataflow
+            .map(&dse.workload.network, &accelerator)
+            .unwrap_or_else(|error| panic!("{error}"));
+        let report = maestro_sim::simulate_network(&mapped, &accelerator, &SimOptions::default())
+            .unwrap_or_else(|error| panic!("{error}"));
+        let cycles: u64 = report.layers.iter().map(|layer| layer.cycles).sum();
+        assert_eq!(simulation.runtime, Some(cycles), "{simulation:?}");
+        let error = (point.runtime as f64 - cycles as f64) / cycles as f64 * 100.0;
+        assert_eq!(simulation.runtime_error_pct, Some(error));
+        assert!(simulation.energy.is_some_and(|energy| energy > 0.0));
+        assert!(simulation.failure.is_none());
     }
 }

@@ -12,8 +12,9 @@ use crate::output::emit;
 use crate::settings::assemble_accelerator;
 use clap::{Args, ValueEnum};
 use maestro_report::study as render;
+use maestro_sim::SimOptions;
 use maestro_study::param::Param;
-use maestro_study::{run_dse, Dse, DseAxes, Objective, ParamSpec};
+use maestro_study::{run_dse, simulate_front, Dse, DseAxes, Objective, ParamSpec};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -64,6 +65,10 @@ pub struct DseArgs {
     /// Worker threads [default: the available parallelism]; results do not depend on it.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub threads: Option<u32>,
+    /// Also simulate every Pareto-front point on its hardware and mapping, and report the
+    /// simulated runtime and energy and the model's errors beside it.
+    #[arg(long)]
+    pub simulate_front: bool,
 }
 
 /// The axis from its flag, or the default; a bad list is a usage error.
@@ -115,9 +120,20 @@ pub fn run(args: DseArgs) -> Result<ExitCode, Failure> {
     };
     // The number of evaluations is known only after pruning: the bar counts.
     let bar = progress_bar(None, "exploring");
-    let result =
-        run_dse(&dse, worker_threads(args.threads), &|n| bar.inc(n)).map_err(usage_error)?;
+    let threads = worker_threads(args.threads);
+    let mut result = run_dse(&dse, threads, &|n| bar.inc(n)).map_err(usage_error)?;
     bar.finish_and_clear();
+    if args.simulate_front {
+        let layers = dse.workload.network.layers.len() as u64;
+        let bar = progress_bar(
+            Some((result.pareto.len() as u64).saturating_mul(layers)),
+            "simulating the front",
+        );
+        simulate_front(&dse, &mut result, &SimOptions::default(), threads, &|n| {
+            bar.inc(n)
+        });
+        bar.finish_and_clear();
+    }
     if let Some(path) = &args.plot {
         write_svg(path, render::dse_scatter_svg(&result))?;
     }

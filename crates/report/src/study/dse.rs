@@ -1,15 +1,28 @@
 //! A design-space exploration: a summary and the Pareto front as a table, every valid point as CSV
-//! (with a `pareto` column), everything as JSON.
+//! (with a `pareto` column), everything as JSON; with the front simulated, its simulated runtime and
+//! energy and the model's errors beside it.
 
 use super::format::{field, number};
 use comfy_table::{presets, CellAlignment, Table};
-use maestro_study::{DseResult, Objective};
+use maestro_study::{DseResult, FrontSimulation, Objective};
 
 fn cap(value: Option<f64>, unit: &str) -> String {
     value.map_or_else(
         || "none".to_owned(),
         |value| format!("{} {unit}", number(value)),
     )
+}
+
+/// The simulation of point `index`, if the front was simulated and the point is on it.
+fn simulated(result: &DseResult, index: usize) -> Option<&FrontSimulation> {
+    result
+        .simulated_front
+        .iter()
+        .find(|simulation| simulation.point == index)
+}
+
+fn signed(value: Option<f64>) -> String {
+    value.map_or_else(String::new, |value| format!("{value:+.2}"))
 }
 
 fn objective_label(objective: Objective) -> &'static str {
@@ -46,7 +59,8 @@ pub fn render_dse_table(result: &DseResult) -> String {
     }
     let mut table = Table::new();
     table.load_preset(presets::UTF8_FULL_CONDENSED);
-    table.set_header([
+    let with_simulation = !result.simulated_front.is_empty();
+    let mut header = vec![
         "Pareto",
         "Dataflow",
         "PEs",
@@ -58,10 +72,19 @@ pub fn render_dse_table(result: &DseResult) -> String {
         "EDP",
         "Area (mm²)",
         "Power (mW)",
-    ]);
+    ];
+    if with_simulation {
+        header.extend([
+            "Sim runtime",
+            "Runtime err %",
+            "Sim energy (nJ)",
+            "Energy err %",
+        ]);
+    }
+    table.set_header(header.clone());
     for (rank, &index) in result.pareto.iter().enumerate() {
         let point = &result.points[index];
-        table.add_row([
+        let mut row = vec![
             if Some(index) == result.best {
                 format!("{} (best)", rank + 1)
             } else {
@@ -77,9 +100,20 @@ pub fn render_dse_table(result: &DseResult) -> String {
             number(point.edp),
             number(point.area_mm2),
             number(point.power_mw),
-        ]);
+        ];
+        if let Some(simulation) = simulated(result, index) {
+            row.extend([
+                simulation
+                    .runtime
+                    .map_or_else(String::new, |cycles| cycles.to_string()),
+                signed(simulation.runtime_error_pct),
+                simulation.energy.map_or_else(String::new, number),
+                signed(simulation.energy_error_pct),
+            ]);
+        }
+        table.add_row(row);
     }
-    for index in 2..11 {
+    for index in 2..header.len() {
         if let Some(column) = table.column_mut(index) {
             column.set_cell_alignment(CellAlignment::Right);
         }
@@ -93,17 +127,39 @@ pub fn render_dse_table(result: &DseResult) -> String {
     text.push_str(
         "\nL1 in elements per PE, L2 in elements, NoC bandwidth in elements/cycle (both NoCs).\n",
     );
+    if with_simulation {
+        text.push_str(
+            "Sim: the front point simulated on its hardware and mapping; errors are (model − simulated) / simulated.\n",
+        );
+        for simulation in &result.simulated_front {
+            if let Some(reason) = &simulation.failure {
+                text.push_str(&format!(
+                    "  not simulated: point {}: {reason}\n",
+                    result
+                        .pareto
+                        .iter()
+                        .position(|&index| index == simulation.point)
+                        .map_or(0, |rank| rank + 1)
+                ));
+            }
+        }
+    }
     text
 }
 
 /// Every valid point, in enumeration order, with whether it is on the Pareto front.
 pub fn render_dse_csv(result: &DseResult) -> String {
+    let with_simulation = !result.simulated_front.is_empty();
     let mut text = String::from(
-        "dataflow,pes,l1_size,l2_size,noc_bandwidth,runtime,energy_nj,edp,area_mm2,power_mw,pareto\n",
+        "dataflow,pes,l1_size,l2_size,noc_bandwidth,runtime,energy_nj,edp,area_mm2,power_mw,pareto",
     );
+    if with_simulation {
+        text.push_str(",sim_runtime,runtime_error_pct,sim_energy_nj,energy_error_pct");
+    }
+    text.push('\n');
     for (index, point) in result.points.iter().enumerate() {
         text.push_str(&format!(
-            "{},{},{},{},{},{},{},{},{},{},{}\n",
+            "{},{},{},{},{},{},{},{},{},{},{}",
             field(point.dataflow),
             point.pes,
             point.l1,
@@ -116,6 +172,21 @@ pub fn render_dse_csv(result: &DseResult) -> String {
             number(point.power_mw),
             result.pareto.contains(&index)
         ));
+        if with_simulation {
+            match simulated(result, index) {
+                Some(simulation) => text.push_str(&format!(
+                    ",{},{},{},{}",
+                    simulation
+                        .runtime
+                        .map_or_else(String::new, |cycles| cycles.to_string()),
+                    signed(simulation.runtime_error_pct),
+                    simulation.energy.map_or_else(String::new, number),
+                    signed(simulation.energy_error_pct),
+                )),
+                None => text.push_str(",,,,"),
+            }
+        }
+        text.push('\n');
     }
     text
 }

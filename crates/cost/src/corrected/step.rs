@@ -26,7 +26,7 @@ use super::sampling::{elision_block, spread_loop};
 use super::traffic::{egress, ingress, Egress, Ingress, UnitFootprints};
 use super::union::{intervals_of, subtract, Boxes, Interval};
 use maestro_ir::expansion::{
-    tensor_axes, AxisIndex, AxisSet, Footprint, LevelGeometry, Region, ScheduleLoop, StepPosition,
+    tensor_axes, AxisIndex, Footprint, LevelGeometry, Region, ScheduleLoop, StepPosition,
     MAX_TENSOR_AXES,
 };
 use maestro_ir::{Dim, LayerType, Strides, Tensor};
@@ -67,27 +67,6 @@ impl TensorAxes {
 
     fn iter(&self) -> impl Iterator<Item = AxisIndex> + '_ {
         self.axes[..self.count].iter().copied()
-    }
-}
-
-/// The index set of one tensor axis over a region (as in `Footprint::of`).
-fn axis_set(index: AxisIndex, region: &Region) -> AxisSet {
-    match index {
-        AxisIndex::Plain(dim) => AxisSet::Interval {
-            start: region.start(dim),
-            end: region.end(dim),
-        },
-        AxisIndex::Window {
-            out,
-            filter,
-            stride,
-        } => AxisSet::Window {
-            out_start: region.start(out),
-            out_end: region.end(out),
-            filter_start: region.start(filter),
-            filter_end: region.end(filter),
-            stride,
-        },
     }
 }
 
@@ -161,7 +140,7 @@ impl LevelContext {
         self.axes[tensor as usize]
             .iter()
             .fold(1u64, |product, index| {
-                product.saturating_mul(axis_set(index, region).len())
+                product.saturating_mul(index.set_over(region).len())
             })
     }
 
@@ -171,7 +150,9 @@ impl LevelContext {
             .iter()
             .fold(1u64, |product, index| {
                 product.saturating_mul(
-                    axis_set(index, current).intersection_len(&axis_set(index, previous)),
+                    index
+                        .set_over(current)
+                        .intersection_len(&index.set_over(previous)),
                 )
             });
         self.elements(tensor, current) - common
@@ -181,7 +162,7 @@ impl LevelContext {
     fn same_tile(&self, tensor: Tensor, a: &Region, b: &Region) -> bool {
         self.axes[tensor as usize]
             .iter()
-            .all(|index| axis_set(index, a) == axis_set(index, b))
+            .all(|index| index.set_over(a) == index.set_over(b))
     }
 }
 
@@ -473,9 +454,9 @@ fn window_union(
             .enumerate()
             .filter(|&(index, _)| index != axis)
             .fold(1u64, |product, (_, index)| {
-                product.saturating_mul(axis_set(index, current).len())
+                product.saturating_mul(index.set_over(current).len())
             });
-        let window = axis_set(axes.axes[axis], current);
+        let window = axes.axes[axis].set_over(current);
         intervals_of(&window, &mut scratch.current);
         let all_start = scratch.windows.len();
         scratch.windows.extend_from_slice(&scratch.current);
@@ -488,12 +469,13 @@ fn window_union(
                         .filter(|&(index, _)| index != axis)
                         .fold(1u64, |product, (_, index)| {
                             product.saturating_mul(
-                                axis_set(index, current)
-                                    .intersection_len(&axis_set(index, previous)),
+                                index
+                                    .set_over(current)
+                                    .intersection_len(&index.set_over(previous)),
                             )
                         }),
                 );
-                intervals_of(&axis_set(axes.axes[axis], previous), &mut scratch.previous);
+                intervals_of(&axes.axes[axis].set_over(previous), &mut scratch.previous);
                 subtract(&scratch.current, &scratch.previous, &mut scratch.difference);
                 scratch.windows.extend_from_slice(&scratch.difference);
             }

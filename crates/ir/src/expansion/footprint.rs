@@ -160,6 +160,27 @@ impl AxisIndex {
             AxisIndex::Window { out, filter, .. } => out == dim || filter == dim,
         }
     }
+
+    /// The indices of this axis that the MACs of `region` touch.
+    pub fn set_over(self, region: &Region) -> AxisSet {
+        match self {
+            AxisIndex::Plain(dim) => AxisSet::Interval {
+                start: region.start(dim),
+                end: region.end(dim),
+            },
+            AxisIndex::Window {
+                out,
+                filter,
+                stride,
+            } => AxisSet::Window {
+                out_start: region.start(out),
+                out_end: region.end(out),
+                filter_start: region.start(filter),
+                filter_end: region.end(filter),
+                stride,
+            },
+        }
+    }
 }
 
 /// The axes of `tensor` for a layer type and strides, in the tensor's dimension order.
@@ -204,23 +225,7 @@ impl Footprint {
             axis_count: 0,
         };
         for axis in tensor_axes(layer_type, strides, tensor) {
-            footprint.axes[footprint.axis_count] = match axis {
-                AxisIndex::Plain(dim) => AxisSet::Interval {
-                    start: region.start(dim),
-                    end: region.end(dim),
-                },
-                AxisIndex::Window {
-                    out,
-                    filter,
-                    stride,
-                } => AxisSet::Window {
-                    out_start: region.start(out),
-                    out_end: region.end(out),
-                    filter_start: region.start(filter),
-                    filter_end: region.end(filter),
-                    stride,
-                },
-            };
+            footprint.axes[footprint.axis_count] = axis.set_over(region);
             footprint.axis_count += 1;
         }
         footprint

@@ -8,7 +8,7 @@ use crate::dse::{configure, Dse, DseResult};
 use maestro_ir::{Accelerator, Network};
 use maestro_parallel::ordered_map;
 use maestro_sim::{SimBuilder, SimOptions};
-use maestro_validate::simulated_energy;
+use maestro_validate::{signed_error_percent, simulated_energy};
 use serde::Serialize;
 
 /// One front point as simulated.
@@ -25,10 +25,6 @@ pub struct FrontSimulation {
     pub energy_error_pct: Option<f64>,
     /// The first layer's reason when the simulator refused the point.
     pub failure: Option<String>,
-}
-
-fn error_pct(model: f64, simulated: f64) -> Option<f64> {
-    (simulated > 0.0).then(|| (model - simulated) / simulated * 100.0)
 }
 
 /// Simulates every Pareto-front point of `result` (the exploration `dse` produced) on `threads`
@@ -124,8 +120,8 @@ pub fn simulate_front(
                     point: index,
                     runtime: Some(runtime),
                     energy: Some(energy),
-                    runtime_error_pct: error_pct(point.runtime as f64, runtime as f64),
-                    energy_error_pct: error_pct(point.energy, energy),
+                    runtime_error_pct: signed_error_percent(point.runtime as f64, runtime as f64),
+                    energy_error_pct: signed_error_percent(point.energy, energy),
                     failure: None,
                 },
             }

@@ -2,7 +2,7 @@
 //! (with a `pareto` column), everything as JSON; with the front simulated, its simulated runtime and
 //! energy and the model's errors beside it.
 
-use super::format::{field, number};
+use super::format::{field, number, signed};
 use comfy_table::{presets, CellAlignment, Table};
 use maestro_study::{DseResult, FrontSimulation, Objective};
 
@@ -21,8 +21,16 @@ fn simulated(result: &DseResult, index: usize) -> Option<&FrontSimulation> {
         .find(|simulation| simulation.point == index)
 }
 
-fn signed(value: Option<f64>) -> String {
-    value.map_or_else(String::new, |value| format!("{value:+.2}"))
+/// A simulated front point's runtime, runtime error, energy and energy error, as printed.
+fn simulated_fields(simulation: &FrontSimulation) -> [String; 4] {
+    [
+        simulation
+            .runtime
+            .map_or_else(String::new, |cycles| cycles.to_string()),
+        signed(simulation.runtime_error_pct),
+        simulation.energy.map_or_else(String::new, number),
+        signed(simulation.energy_error_pct),
+    ]
 }
 
 fn objective_label(objective: Objective) -> &'static str {
@@ -102,14 +110,7 @@ pub fn render_dse_table(result: &DseResult) -> String {
             number(point.power_mw),
         ];
         if let Some(simulation) = simulated(result, index) {
-            row.extend([
-                simulation
-                    .runtime
-                    .map_or_else(String::new, |cycles| cycles.to_string()),
-                signed(simulation.runtime_error_pct),
-                simulation.energy.map_or_else(String::new, number),
-                signed(simulation.energy_error_pct),
-            ]);
+            row.extend(simulated_fields(simulation));
         }
         table.add_row(row);
     }
@@ -174,15 +175,12 @@ pub fn render_dse_csv(result: &DseResult) -> String {
         ));
         if with_simulation {
             match simulated(result, index) {
-                Some(simulation) => text.push_str(&format!(
-                    ",{},{},{},{}",
-                    simulation
-                        .runtime
-                        .map_or_else(String::new, |cycles| cycles.to_string()),
-                    signed(simulation.runtime_error_pct),
-                    simulation.energy.map_or_else(String::new, number),
-                    signed(simulation.energy_error_pct),
-                )),
+                Some(simulation) => {
+                    for value in simulated_fields(simulation) {
+                        text.push(',');
+                        text.push_str(&value);
+                    }
+                }
                 None => text.push_str(",,,,"),
             }
         }

@@ -23,6 +23,11 @@ pub fn percent(share: f64) -> String {
     format!("{:.2}", share * 100.0)
 }
 
+/// A signed percentage with two decimals; empty when there is none.
+pub fn signed(value: Option<f64>) -> String {
+    value.map_or_else(String::new, |value| format!("{value:+.2}"))
+}
+
 /// A CSV field, quoted when it holds a comma, a quote or a line break.
 pub fn field(text: &str) -> String {
     if text.contains([',', '"', '\n', '\r']) {

@@ -1,7 +1,7 @@
 //! A sweep as a table (one row per dataflow and point, summed over the layers), as CSV (one row per
 //! dataflow, point and layer) and as JSON (everything, with the contention study when it was asked).
 
-use super::format::{field, number, percent};
+use super::format::{field, number, percent, signed};
 use comfy_table::{presets, CellAlignment, Table};
 use maestro_study::contention::ContentionStudy;
 use maestro_study::sweep::{LayerOutcome, PointResult};
@@ -12,7 +12,10 @@ fn error_percent(model: u64, sim: u64) -> String {
     if sim == 0 {
         return String::new();
     }
-    format!("{:+.2}", (model as f64 - sim as f64) / sim as f64 * 100.0)
+    signed(maestro_validate::signed_error_percent(
+        model as f64,
+        sim as f64,
+    ))
 }
 
 /// One row per dataflow and point; runtimes and energies are sums over the swept layers.

@@ -171,19 +171,9 @@ impl Analyzer<'_> {
         let mut regions: Vec<(Option<Region>, Option<Before>)> = Vec::with_capacity(units as usize);
         for unit in 0..units {
             let now = now.unit_region(&first, unit);
-            let then = match (before.unit_region(&last, unit), &earlier) {
-                (Some(region), _) => Some(Before {
-                    region,
-                    resumed: false,
-                }),
-                (None, Some(earlier)) if now.is_some() => {
-                    before.unit_region(earlier, unit).map(|region| Before {
-                        region,
-                        resumed: true,
-                    })
-                }
-                _ => None,
-            };
+            // `units` is the larger active count of the two sides, so a unit idle at the end works
+            // at the start.
+            let then = step::unit_before(&before, &last, earlier.as_ref(), unit);
             if let (Some(now), Some(then)) = (now, then) {
                 boundary.pairs.push((now, then, 1));
             }

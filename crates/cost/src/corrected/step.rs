@@ -158,6 +158,17 @@ impl LevelContext {
         self.elements(tensor, current) - common
     }
 
+    /// Distinct output elements among output tiles leaving (or entering) units together: the units
+    /// all hold one tile (`tile`) when the spread dimension does not index the output, else their
+    /// tiles are disjoint and every one of the `unit_elements` counts.
+    fn distinct_outputs(&self, unit_elements: u64, tile: u64) -> u64 {
+        if self.uses[2] == TensorUse::Shared {
+            tile
+        } else {
+            unit_elements
+        }
+    }
+
     /// Whether two regions touch the same elements of `tensor` (equal footprints).
     fn same_tile(&self, tensor: Tensor, a: &Region, b: &Region) -> bool {
         self.axes[tensor as usize]
@@ -220,6 +231,28 @@ pub fn last_active(geometry: &LevelGeometry, previous: &StepPosition) -> Option<
     let mut earlier = *previous;
     earlier.indices[position] = fold;
     Some(earlier)
+}
+
+/// Unit `unit`'s tile before a step: its region in `previous` if it worked then; else — idle in
+/// `previous` — its region in `earlier`, the step it last worked in ([`last_active`]), resumed.
+pub fn unit_before(
+    geometry: &LevelGeometry,
+    previous: &StepPosition,
+    earlier: Option<&StepPosition>,
+    unit: u64,
+) -> Option<Before> {
+    match geometry.unit_region(previous, unit) {
+        Some(region) => Some(Before {
+            region,
+            resumed: false,
+        }),
+        None => earlier
+            .and_then(|earlier| geometry.unit_region(earlier, unit))
+            .map(|region| Before {
+                region,
+                resumed: true,
+            }),
+    }
 }
 
 /// A segment's unit count and where its window intervals lie in [`StepScratch::windows`]: all of
@@ -297,17 +330,13 @@ fn segments(
         if start == end {
             continue;
         }
-        let mut previous = before.and_then(|(geometry, step)| geometry.unit_region(step, start));
-        let mut resumed = false;
-        if let (None, Some((geometry, _)), Some(earlier)) = (previous, before, &earlier) {
-            previous = geometry.unit_region(earlier, start);
-            resumed = previous.is_some();
-        }
+        let previous = before
+            .and_then(|(geometry, step)| unit_before(geometry, step, earlier.as_ref(), start));
         into.push(Segment {
             len: end - start,
             current: now.0.unit_region(now.1, start),
-            previous,
-            resumed,
+            previous: previous.map(|before| before.region),
+            resumed: previous.is_some_and(|before| before.resumed),
         });
     }
 }
@@ -669,17 +698,8 @@ pub fn closed_form(
                 .saturating_add(leaving_tile.saturating_mul(segment.len));
         }
     }
-    let shared_output = context.uses[2] == TensorUse::Shared;
-    out.distinct_elements = if shared_output {
-        leaving_tile
-    } else {
-        out.unit_elements
-    };
-    reload.distinct_elements = if shared_output {
-        entering_tile
-    } else {
-        reload.unit_elements
-    };
+    out.distinct_elements = context.distinct_outputs(out.unit_elements, leaving_tile);
+    reload.distinct_elements = context.distinct_outputs(reload.unit_elements, entering_tile);
 
     let mut volumes = StepVolumes::default();
     finish_traffic(&structure, moved, out, reload, &mut volumes);
@@ -717,11 +737,7 @@ pub fn closed_form_drain(
             sent = sent.saturating_add(tile.saturating_mul(segment.len));
         }
     }
-    if context.uses[2] == TensorUse::Shared {
-        (sent, tile)
-    } else {
-        (sent, sent)
-    }
+    (sent, context.distinct_outputs(sent, tile))
 }
 
 /// A class's volumes unit by unit: every active unit's footprints, exact unions over boxes, and
@@ -756,19 +772,10 @@ pub fn unit_by_unit(
         match geometry.unit_region(&class.current, unit) {
             Some(current) => {
                 // A unit idle before keeps the tiles of the step in which it last worked.
-                let before = match (previous, &earlier) {
-                    (Some(region), _) => Some(Before {
-                        region,
-                        resumed: false,
-                    }),
-                    (None, Some(earlier)) => {
-                        geometry.unit_region(earlier, unit).map(|region| Before {
-                            region,
-                            resumed: true,
-                        })
-                    }
-                    (None, None) => None,
-                };
+                let before = class
+                    .previous
+                    .as_ref()
+                    .and_then(|previous| unit_before(geometry, previous, earlier.as_ref(), unit));
                 scratch.current_regions.push(current);
                 scratch.previous_regions.push(before);
             }
@@ -955,18 +962,10 @@ pub fn closed_form_boundary(
                 boundary.leaving.unit_elements.saturating_add(elements);
         }
     }
-    // All units hold the same output tile when the spread dimension does not index it.
-    let shared_output = context.uses[2] == TensorUse::Shared;
-    boundary.drained.distinct_elements = if shared_output {
-        drained_tile
-    } else {
-        boundary.drained.unit_elements
-    };
-    boundary.leaving.distinct_elements = if shared_output {
-        leaving_tile
-    } else {
-        boundary.leaving.unit_elements
-    };
+    boundary.drained.distinct_elements =
+        context.distinct_outputs(boundary.drained.unit_elements, drained_tile);
+    boundary.leaving.distinct_elements =
+        context.distinct_outputs(boundary.leaving.unit_elements, leaving_tile);
     analyzer.step_scratch.segments = list;
     Some(boundary)
 }

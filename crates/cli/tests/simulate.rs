@@ -2,49 +2,12 @@
 //! `UPDATE_EXPECT=1 cargo test -p maestro-cli`), the trace and its size limit, capacity checks and
 //! exit codes.
 
-use expect_test::{expect, Expect};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+mod common;
 
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use common::*;
 
-/// Runs `maestro ARGS` from the workspace root with colours off.
-fn maestro(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_maestro"))
-        .args(args)
-        .current_dir(workspace_root())
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .output()
-        .expect("the maestro binary runs")
-}
-
-fn transcript(output: &Output) -> String {
-    format!(
-        "exit: {}\n--- stdout\n{}--- stderr\n{}",
-        output
-            .status
-            .code()
-            .map_or_else(|| "signal".to_owned(), |code| code.to_string()),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr),
-    )
-}
-
-fn check(args: &[&str], expected: Expect) {
-    expected.assert_eq(&transcript(&maestro(args)));
-}
-
-fn exit_code(args: &[&str]) -> i32 {
-    maestro(args)
-        .status
-        .code()
-        .expect("maestro exits normally, without a signal")
-}
-
-const TINY: &str = "crates/cli/tests/data/tiny.m";
+use expect_test::expect;
+use std::process::Output;
 
 #[test]
 fn a_table_of_the_tiny_network() {

@@ -2,39 +2,11 @@
 //! `UPDATE_EXPECT=1 cargo test -p maestro-cli --test study`), thread-count independence, the
 //! contention report, plots, and the exit codes of bad specifications (2) and bad inputs (1).
 
-use expect_test::{expect, Expect};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+mod common;
 
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use common::*;
 
-fn maestro(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_maestro"))
-        .args(args)
-        .current_dir(workspace_root())
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .output()
-        .expect("the maestro binary runs")
-}
-
-fn transcript(output: &Output) -> String {
-    format!(
-        "exit: {}\n--- stdout\n{}--- stderr\n{}",
-        output
-            .status
-            .code()
-            .map_or_else(|| "signal".to_owned(), |code| code.to_string()),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr),
-    )
-}
-
-fn check(args: &[&str], expected: Expect) {
-    expected.assert_eq(&transcript(&maestro(args)));
-}
+use expect_test::expect;
 
 /// The exit code and the first line of standard error.
 fn failure(args: &[&str]) -> (i32, String) {
@@ -48,9 +20,6 @@ fn failure(args: &[&str]) -> (i32, String) {
         .to_owned();
     (output.status.code().unwrap_or(-1), line)
 }
-
-const TINY: &str = "crates/cli/tests/data/tiny.m";
-const TINY_MODEL: &str = "crates/cli/tests/data/tiny_model.m";
 
 #[test]
 fn a_csv_sweep_of_bandwidth_and_multicast() {

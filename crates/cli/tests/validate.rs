@@ -2,22 +2,11 @@
 //! a suite's regression gate — accepting a baseline, passing against it, and failing (exit 1, naming
 //! case, layer and quantity) when the baseline no longer matches.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+mod common;
 
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn maestro(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_maestro"))
-        .args(args)
-        .current_dir(workspace_root())
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .output()
-        .expect("the maestro binary runs")
-}
+use common::*;
+use std::path::PathBuf;
+use std::process::Output;
 
 fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
@@ -31,8 +20,6 @@ fn scratch(name: &str) -> PathBuf {
     std::fs::create_dir_all(&directory).expect("a scratch directory");
     directory
 }
-
-const TINY: &str = "crates/cli/tests/data/tiny.m";
 
 #[test]
 fn csv_has_one_row_per_layer_and_the_required_columns() {

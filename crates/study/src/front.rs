@@ -7,7 +7,7 @@
 use crate::dse::{configure, Dse, DseResult};
 use maestro_ir::{Accelerator, Network};
 use maestro_parallel::ordered_map;
-use maestro_sim::{SimBuilder, SimOptions};
+use maestro_sim::{SimBuilder, SimOptions, Simulator};
 use maestro_validate::{signed_error_percent, simulated_energy};
 use serde::Serialize;
 
@@ -55,20 +55,26 @@ pub fn simulate_front(
             accelerator
         })
         .collect();
-    let mapped: Vec<Result<Network, String>> = ordered_map(
+    let sim_options = SimOptions {
+        threads: 1,
+        ..options.clone()
+    };
+    // Per front point: its network mapped for its hardware, and its simulator.
+    let prepared: Vec<Result<(Network, Simulator), String>> = ordered_map(
         front.len(),
         threads,
         1,
         |slot| {
             let dataflow = dse.workload.dataflows[result.points[front[slot]].dataflow_index];
-            dataflow.map(network, &hardware[slot])
+            let mapped = dataflow.map(network, &hardware[slot])?;
+            let simulator = SimBuilder::new(&hardware[slot])
+                .options(sim_options.clone())
+                .build()
+                .map_err(|error| error.to_string())?;
+            Ok((mapped, simulator))
         },
         &|_| {},
     );
-    let sim_options = SimOptions {
-        threads: 1,
-        ..options.clone()
-    };
     // One job per (front point, layer): the cycles and energy of that layer.
     let outcomes: Vec<Result<(u64, f64), String>> = ordered_map(
         front.len() * layers,
@@ -76,14 +82,11 @@ pub fn simulate_front(
         1,
         |job| {
             let (slot, layer) = (job / layers, job % layers);
-            let network = mapped[slot].as_ref().map_err(Clone::clone)?;
-            let accelerator = &hardware[slot];
-            let report = SimBuilder::new(accelerator)
-                .options(sim_options.clone())
-                .build()
-                .and_then(|simulator| simulator.run_layer(&network.layers[layer]))
+            let (network, simulator) = prepared[slot].as_ref().map_err(Clone::clone)?;
+            let report = simulator
+                .run_layer(&network.layers[layer])
                 .map_err(|error| error.to_string())?;
-            Ok((report.cycles, simulated_energy(&report, accelerator)))
+            Ok((report.cycles, simulated_energy(&report, &hardware[slot])))
         },
         &|n| progress(n),
     );

@@ -172,39 +172,64 @@ fn compared(style: DataflowStyle, layer: &str, tensor: usize, column: usize) -> 
     !cluster_partial_sums
 }
 
-#[test]
-fn both_engines_count_the_same_events_with_unlimited_resources() {
-    let accelerator = unlimited();
-    let styles = [
-        DataflowStyle::Nlr,
-        DataflowStyle::XpWs,
-        DataflowStyle::KcpWs,
-        DataflowStyle::Rs,
-    ];
-    let mut mismatches = Vec::new();
-    let mut checked = 0usize;
-    for style in styles {
-        let network = maestro_templates::apply(style, &layers(), &accelerator)
-            .expect("the template maps every layer");
-        let model = model_counts(&network, &accelerator);
-        let sim = sim_counts(&network, &accelerator);
-        for (layer, (model, sim)) in network.layers.iter().zip(model.iter().zip(&sim)) {
-            for tensor in 0..3 {
-                for column in 0..5 {
-                    if !compared(style, &layer.name, tensor, column) {
-                        continue;
-                    }
-                    checked += 1;
-                    let (m, s) = (model[tensor][column], sim[tensor][column]);
-                    if m != s {
-                        mismatches.push(format!(
-                            "{style:?} {} {} {}: model {m}, simulator {s}",
-                            layer.name, TENSORS[tensor], COLUMNS[column]
-                        ));
-                    }
+/// The templates compared.
+const STYLES: [DataflowStyle; 4] = [
+    DataflowStyle::Nlr,
+    DataflowStyle::XpWs,
+    DataflowStyle::KcpWs,
+    DataflowStyle::Rs,
+];
+
+/// Maps `network` with `style`, runs both engines and compares every (tensor, column) pair of every
+/// layer that `compared(layer, tensor, column)` keeps; adds each mismatch (prefixed by `label`) to
+/// `mismatches` and returns how many counters were compared.
+fn compare_engines(
+    label: &str,
+    network: &Network,
+    style: DataflowStyle,
+    accelerator: &Accelerator,
+    compared: impl Fn(&str, usize, usize) -> bool,
+    mismatches: &mut Vec<String>,
+) -> usize {
+    let mapped = maestro_templates::apply(style, network, accelerator)
+        .expect("the template maps every layer");
+    let model = model_counts(&mapped, accelerator);
+    let sim = sim_counts(&mapped, accelerator);
+    let mut checked = 0;
+    for (layer, (model, sim)) in mapped.layers.iter().zip(model.iter().zip(&sim)) {
+        for tensor in 0..3 {
+            for column in 0..5 {
+                if !compared(&layer.name, tensor, column) {
+                    continue;
+                }
+                checked += 1;
+                let (m, s) = (model[tensor][column], sim[tensor][column]);
+                if m != s {
+                    mismatches.push(format!(
+                        "{label}{style:?} {} {} {}: model {m}, simulator {s}",
+                        layer.name, TENSORS[tensor], COLUMNS[column]
+                    ));
                 }
             }
         }
+    }
+    checked
+}
+
+#[test]
+fn both_engines_count_the_same_events_with_unlimited_resources() {
+    let accelerator = unlimited();
+    let mut mismatches = Vec::new();
+    let mut checked = 0usize;
+    for style in STYLES {
+        checked += compare_engines(
+            "",
+            &layers(),
+            style,
+            &accelerator,
+            |layer, tensor, column| compared(style, layer, tensor, column),
+            &mut mismatches,
+        );
     }
     assert!(checked > 150, "only {checked} counters were compared");
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
@@ -225,30 +250,15 @@ fn every_layer_of_two_workloads_counts_alike() {
             Ok(parsed) => parsed.network,
             Err(diagnostics) => panic!("{file} does not parse: {diagnostics:?}"),
         };
-        for style in [
-            DataflowStyle::Nlr,
-            DataflowStyle::XpWs,
-            DataflowStyle::KcpWs,
-            DataflowStyle::Rs,
-        ] {
-            let mapped = maestro_templates::apply(style, &network, &accelerator)
-                .expect("the template maps every layer");
-            let model = model_counts(&mapped, &accelerator);
-            let sim = sim_counts(&mapped, &accelerator);
-            for (layer, (model, sim)) in mapped.layers.iter().zip(model.iter().zip(&sim)) {
-                for tensor in 0..3 {
-                    for column in 0..5 {
-                        checked += 1;
-                        let (m, s) = (model[tensor][column], sim[tensor][column]);
-                        if m != s {
-                            mismatches.push(format!(
-                                "{file} {style:?} {} {} {}: model {m}, simulator {s}",
-                                layer.name, TENSORS[tensor], COLUMNS[column]
-                            ));
-                        }
-                    }
-                }
-            }
+        for style in STYLES {
+            checked += compare_engines(
+                &format!("{file} "),
+                &network,
+                style,
+                &accelerator,
+                |_, _, _| true,
+                &mut mismatches,
+            );
         }
     }
     assert!(checked > 3000, "only {checked} counters were compared");

@@ -56,6 +56,7 @@ pub fn compat_cli_defaults() -> Accelerator {
         offchip: OffChipMemory {
             bandwidth: 70000,
             latency: 0,
+            duplex: maestro_ir::accelerator::Duplex::Half,
         },
         energy: Default::default(),
     }

@@ -29,6 +29,7 @@
 //! [offchip]
 //! bandwidth = 16             # elements/cycle
 //! latency = 100              # cycles
+//! duplex = "half"            # half (reads and writes share the bandwidth) | full
 //! [energy]                   # nJ per event
 //! mac = 0.00023
 //! l1_access = 0.000386

@@ -124,6 +124,7 @@ pub(crate) fn lower(
             "off-chip latency",
             &mut target.latency,
         );
+        target.duplex = offchip.duplex.unwrap_or(target.duplex);
     }
     if let Some(energy) = file.energy {
         let target = &mut accelerator.energy;

@@ -2,7 +2,7 @@
 //! its value from `Accelerator::default()`), unknown keys rejected, and every value kept with its byte
 //! span so that a value that parses but makes no sense can still be pointed at.
 
-use maestro_ir::NocTopology;
+use maestro_ir::{Duplex, NocTopology};
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -77,6 +77,8 @@ pub(crate) struct CollectionSection {
 pub(crate) struct OffChipSection {
     pub bandwidth: Option<Spanned<u64>>,
     pub latency: Option<Spanned<u64>>,
+    /// `"half"` (reads and writes share the bandwidth, the default) or `"full"`.
+    pub duplex: Option<Duplex>,
 }
 
 /// `[energy]`, in nanojoules per event.

@@ -1,7 +1,7 @@
 //! Unit tests of defaults, full descriptions and collected range problems.
 
 use crate::parse_accelerator_toml;
-use maestro_ir::{Accelerator, NocTopology};
+use maestro_ir::{Accelerator, Duplex, NocTopology};
 
 #[test]
 fn an_empty_file_is_the_default_accelerator() {
@@ -38,6 +38,7 @@ fn every_key_reaches_the_accelerator() {
         [offchip]
         bandwidth = 4
         latency = 120
+        duplex = "full"
         [energy]
         mac = 1
         l1_access = 2.0
@@ -72,8 +73,12 @@ fn every_key_reaches_the_accelerator() {
     assert!(!collection.implicit_reduction && !collection.reduction_op);
     assert_eq!(collection.topology, NocTopology::Tree);
     assert_eq!(
-        (accelerator.offchip.bandwidth, accelerator.offchip.latency),
-        (4, 120)
+        (
+            accelerator.offchip.bandwidth,
+            accelerator.offchip.latency,
+            accelerator.offchip.duplex
+        ),
+        (4, 120, Duplex::Full)
     );
     let energy = accelerator.energy;
     assert_eq!(

@@ -42,13 +42,28 @@ pub struct CollectionNoc {
     pub topology: NocTopology,
 }
 
+/// Whether off-chip reads and writes share one bandwidth or each have their own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Duplex {
+    /// One data bus for both directions, as a DRAM channel has: reads and writes take turns, so a
+    /// layer's off-chip time is at least all its off-chip traffic over the one bandwidth.
+    #[default]
+    Half,
+    /// A read and a write direction of the full bandwidth each (separate links).
+    Full,
+}
+
 /// Off-chip memory feeding L2.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OffChipMemory {
-    /// Elements per cycle.
+    /// Elements per cycle (per direction with [`Duplex::Full`]).
     pub bandwidth: u64,
     /// Cycles from request to first element.
     pub latency: u64,
+    /// Whether reads and writes share the bandwidth.
+    #[serde(default)]
+    pub duplex: Duplex,
 }
 
 /// Energy per event, in nanojoules.
@@ -127,6 +142,7 @@ impl Default for Accelerator {
             offchip: OffChipMemory {
                 bandwidth: 50,
                 latency: 0,
+                duplex: Duplex::Half,
             },
             energy: EnergyTable::default(),
         }

@@ -18,7 +18,7 @@ pub mod network;
 pub mod units;
 
 pub use accelerator::{
-    Accelerator, CollectionNoc, DistributionNoc, EnergyTable, NocTopology, OffChipMemory,
+    Accelerator, CollectionNoc, DistributionNoc, Duplex, EnergyTable, NocTopology, OffChipMemory,
 };
 pub use dim::Dim;
 pub use directive::{ClusterDirective, ClusterKind, Directive, MapDirective, MapKind};

@@ -36,8 +36,12 @@ pub struct Timing {
     pub double_buffered: bool,
     /// L2 cannot hold the layer: final outputs go on to off-chip memory as they reach L2.
     pub stream_outputs: bool,
-    /// The off-chip write direction (the last link).
+    /// The link write-backs use: the off-chip link itself with half duplex, else the write direction
+    /// (the last link).
     pub offchip_write: LinkId,
+    /// Loads and write-backs share the off-chip link: it serves them in the order they become ready
+    /// (see [`Engine::flush_writebacks`]).
+    pub half_duplex: bool,
 }
 
 /// The first values of the state components touched since a window opened.
@@ -45,6 +49,8 @@ pub struct Timing {
 struct Window {
     epoch: u64,
     log: Vec<(u32, u64)>,
+    /// The write-backs waiting for the off-chip link when the window opened.
+    pending: Vec<(u64, u64)>,
 }
 
 /// State of every PE and link.
@@ -72,6 +78,9 @@ pub struct Engine {
     route: Vec<LinkId>,
     order: Vec<(u64, u32)>,
     egress_items: Vec<(u32, Option<u32>)>,
+    /// Half duplex: final outputs waiting for the off-chip link, (ready cycle, elements) in the order
+    /// they became ready (ties: the order they were produced).
+    pending_writebacks: Vec<(u64, u64)>,
 }
 
 fn traffic(counters: &mut Counters, tensor: Tensor) -> &mut crate::report::TensorTraffic {
@@ -114,6 +123,7 @@ impl Engine {
             route: Vec::new(),
             order: Vec::new(),
             egress_items: Vec::new(),
+            pending_writebacks: Vec::new(),
         }
     }
 
@@ -190,6 +200,7 @@ impl Engine {
         let window = &mut self.windows[index];
         window.epoch = self.epoch;
         window.log.clear();
+        window.pending.clone_from(&self.pending_writebacks);
     }
 
     /// If every component window `index` touched moved by the same number of cycles since it was
@@ -210,6 +221,19 @@ impl Engine {
                 Some(_) => return None,
             }
         }
+        // Waiting write-backs are state too: the same ones, moved by the same number of cycles.
+        let before = &self.windows[index].pending;
+        if before.len() != self.pending_writebacks.len() {
+            return None;
+        }
+        for (&(old, old_elements), &(now, elements)) in before.iter().zip(&self.pending_writebacks)
+        {
+            let moved = now.checked_sub(old)?;
+            if elements != old_elements || shift.is_some_and(|s| s != moved) {
+                return None;
+            }
+            shift = Some(moved);
+        }
         Some(shift.unwrap_or(0))
     }
 
@@ -227,7 +251,49 @@ impl Engine {
             self.state[c] = value;
             self.horizon = self.horizon.max(value.div_ceil(self.scale[c]));
         }
+        for entry in &mut self.pending_writebacks {
+            let Some(ready) = entry.0.checked_add(cycles) else {
+                self.overflowed = true;
+                return false;
+            };
+            entry.0 = ready;
+        }
         true
+    }
+
+    /// Half duplex: puts the write-backs that became ready at or before `until` (all of them with
+    /// `None`) on the off-chip link, in the order they became ready. A load is put on the link only
+    /// after the write-backs ready before it, so the shared link serves both in arrival order
+    /// rather than in the order the steps were played.
+    pub fn flush_writebacks(&mut self, until: Option<u64>, counters: &mut Counters) {
+        let due = match until {
+            Some(cycle) => self
+                .pending_writebacks
+                .partition_point(|&(ready, _)| ready <= cycle),
+            None => self.pending_writebacks.len(),
+        };
+        if due == 0 {
+            return;
+        }
+        let mut pending = std::mem::take(&mut self.pending_writebacks);
+        for &(ready, elements) in &pending[..due] {
+            self.write_back(ready, elements, counters);
+        }
+        pending.drain(..due);
+        self.pending_writebacks = pending;
+    }
+
+    /// Puts `elements` of final outputs, in L2 at `ready`, on the off-chip write link.
+    fn write_back(&mut self, ready: u64, elements: u64, counters: &mut Counters) {
+        self.route.clear();
+        self.route.push(self.timing.offchip_write);
+        let end = self.occupy(ready, elements, counters);
+        let stored = end.saturating_add(self.timing.offchip_latency);
+        counters.latencies.push((2, stored - ready, 1));
+        let slot = self.written_back_slot();
+        if stored > self.get(slot) {
+            self.set(slot, stored);
+        }
     }
 
     /// Occupies the links in `self.route` with `elements`; returns the cycle the last one is done.
@@ -291,6 +357,9 @@ impl Engine {
             self.set(older, previous_release);
             let front = self.get(front_slot);
             self.set(newer, front);
+            if self.timing.half_duplex {
+                self.flush_writebacks(Some(ready), counters);
+            }
             self.route.clear();
             self.route.push(OFFCHIP_LINK);
             let end = self.occupy(ready, offchip_elements, counters);
@@ -468,15 +537,16 @@ impl Engine {
             let first_contribution =
                 single.map_or(true, |pe| Some(&pe) == plan.sources(egress).first());
             if self.timing.stream_outputs && first_contribution && egress.final_output {
-                // A final output that L2 cannot keep goes on to off-chip memory once it is in L2.
-                self.route.clear();
-                self.route.push(self.timing.offchip_write);
-                let end = self.occupy(arrival, egress.elements, counters);
-                let stored = end.saturating_add(self.timing.offchip_latency);
-                counters.latencies.push((2, stored - arrival, 1));
-                let slot = self.written_back_slot();
-                if stored > self.get(slot) {
-                    self.set(slot, stored);
+                // A final output that L2 cannot keep goes on to off-chip memory once it is in L2;
+                // with half duplex it waits for the loads that became ready before it.
+                if self.timing.half_duplex {
+                    let at = self
+                        .pending_writebacks
+                        .partition_point(|&(ready, _)| ready <= arrival);
+                    self.pending_writebacks
+                        .insert(at, (arrival, egress.elements));
+                } else {
+                    self.write_back(arrival, egress.elements, counters);
                 }
             }
             for &pe in sources {

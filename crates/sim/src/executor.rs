@@ -165,16 +165,24 @@ pub fn run_layer(
         schedule.pes_used,
         accelerator.collection_noc.bandwidth,
     );
-    links.push(LinkSpec {
-        name: "off-chip write".into(),
-        bandwidth: accelerator.offchip.bandwidth,
-    });
-    let offchip_write = maestro_ir::LinkId((links.len() - 1) as u32);
+    // Half duplex (the default): writes take turns with reads on the one off-chip link.
+    let offchip_write = match accelerator.offchip.duplex {
+        maestro_ir::Duplex::Half => crate::noc::OFFCHIP_LINK,
+        maestro_ir::Duplex::Full => {
+            links[crate::noc::OFFCHIP_LINK.index()].name = "off-chip read".into();
+            links.push(LinkSpec {
+                name: "off-chip write".into(),
+                bandwidth: accelerator.offchip.bandwidth,
+            });
+            maestro_ir::LinkId((links.len() - 1) as u32)
+        }
+    };
     let fits_in_l2 = all_tensors <= accelerator.l2_size;
     let timing = Timing {
         distribution_hop_latency: accelerator.distribution_noc.hop_latency,
         collection_hop_latency: accelerator.collection_noc.hop_latency,
         offchip_latency: accelerator.offchip.latency,
+        half_duplex: accelerator.offchip.duplex == maestro_ir::Duplex::Half,
         double_buffered,
         stream_outputs: !fits_in_l2,
         offchip_write,
@@ -457,6 +465,7 @@ impl Run<'_> {
         // Epilogue: when L2 holds the layer, the finished outputs go back to off-chip memory after
         // the last step; otherwise they have streamed out as they reached L2.
         let mut epilogue = Counters::default();
+        self.engine.flush_writebacks(None, &mut epilogue);
         let end_of_work = self.engine.horizon();
         let cycles = if self.fits_in_l2 {
             self.engine

@@ -16,8 +16,9 @@ pub struct LinkSpec {
 /// The fixed ports every topology shares, at the start of the link table.
 pub const L2_READ_PORT: LinkId = LinkId(0);
 pub const L2_WRITE_PORT: LinkId = LinkId(1);
-/// Off-chip reads (loads into L2). Writes have their own direction, as the L2 ports do: that link is
-/// the last of the table, after both topologies' links.
+/// The off-chip link: loads into L2, and with half duplex (the default) write-backs too. With full
+/// duplex writes have their own direction, as the L2 ports do: that link is the last of the table,
+/// after both topologies' links.
 pub const OFFCHIP_LINK: LinkId = LinkId(2);
 
 /// A NoC layout for one direction: the links a transfer between L2 and a set of PEs occupies.

@@ -36,6 +36,7 @@ fn cli_defaults(num_pes: u64) -> Accelerator {
         offchip: OffChipMemory {
             bandwidth: 70000,
             latency: 0,
+            duplex: maestro_ir::accelerator::Duplex::Half,
         },
         energy: EnergyTable::default(),
     }

@@ -22,7 +22,7 @@ use super::{area_power, check_hardware};
 use crate::detail::{Accesses, LayerDetail, PerTensor, RuntimeBreakdown};
 use crate::{CostError, LayerCost};
 use maestro_ir::expansion::{Adjustment, StepPosition, MAX_LOOPS_PER_LEVEL};
-use maestro_ir::{Accelerator, Expansion, Layer, Region, Tensor};
+use maestro_ir::{Accelerator, Duplex, Expansion, Layer, Region, Tensor};
 
 /// The structural fields of an accelerator (see the module documentation).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -76,6 +76,9 @@ struct Storage {
     offchip: PerTensor<Accesses>,
     energy: EnergyCounts,
     offchip_total: u64,
+    /// Off-chip reads and writes apart (they share one bandwidth only with half duplex).
+    offchip_reads: u64,
+    offchip_writes: u64,
 }
 
 /// A layer analysed for one hardware structure (see the module documentation).
@@ -255,7 +258,7 @@ impl PreparedLayer {
         let runtime = top_time
             .runtime
             .saturating_add(staging)
-            .max(offchip_time(storage.offchip_total, hardware))
+            .max(offchip_time(storage, hardware))
             .max(1);
         (runtime, runtime - top_time.runtime.min(runtime))
     }
@@ -408,6 +411,7 @@ impl PreparedLayer {
                     .saturating_mul(hop_latency),
                 final_outputs: top.volumes.final_outputs,
                 arrived_outputs: top.volumes.upstream_writes[2],
+                half_duplex: accelerator.offchip.duplex == Duplex::Half,
             });
             level_time(
                 &top.records,
@@ -464,7 +468,7 @@ impl PreparedLayer {
         }
         let storage = &self.storage[usize::from(l2_holds_layer)];
         let offchip = storage.offchip;
-        let offchip_time = offchip_time(storage.offchip_total, hardware);
+        let offchip_time = offchip_time(storage, hardware);
         let (runtime, offchip_stall) = self.runtime(&top_time, storage, hardware, l2_holds_layer);
         let (l1, l2) = buffer_accesses(top, &offchip);
         let detail = LayerDetail {
@@ -533,8 +537,12 @@ impl PreparedLayer {
     }
 }
 
-fn offchip_time(total: u64, hardware: &Accelerator) -> u64 {
-    total
+fn offchip_time(storage: &Storage, hardware: &Accelerator) -> u64 {
+    let busiest = match hardware.offchip.duplex {
+        Duplex::Half => storage.offchip_total,
+        Duplex::Full => storage.offchip_reads.max(storage.offchip_writes),
+    };
+    busiest
         .div_ceil(hardware.offchip.bandwidth)
         .saturating_add(hardware.offchip.latency)
 }
@@ -612,6 +620,9 @@ fn storage(top: &LevelVolumes, sizes: &[u64; 3], l2_holds_layer: bool) -> Storag
         }
     };
     let offchip_total = accesses_sum(&[offchip.input, offchip.weight, offchip.output]);
+    let offchip_reads = [offchip.input, offchip.weight, offchip.output]
+        .iter()
+        .fold(0u64, |sum, accesses| sum.saturating_add(accesses.reads));
     let (l1, l2) = buffer_accesses(top, &offchip);
     Storage {
         offchip,
@@ -627,6 +638,8 @@ fn storage(top: &LevelVolumes, sizes: &[u64; 3], l2_holds_layer: bool) -> Storag
             noc_element_hops: top.totals.noc_element_hops,
         },
         offchip_total,
+        offchip_reads,
+        offchip_writes: offchip_total.saturating_sub(offchip_reads),
     }
 }
 

@@ -128,6 +128,8 @@ pub struct Streaming {
     /// arrives.
     pub final_outputs: u64,
     pub arrived_outputs: u64,
+    /// Loads and write-backs take turns on one link (else each direction has the bandwidth).
+    pub half_duplex: bool,
 }
 
 impl Streaming {
@@ -332,9 +334,14 @@ fn record_halves(
     if let Some(offchip) = streaming {
         let bandwidth = offchip.bandwidth.max(1);
         let written = offchip.written_back(arrived.saturating_mul(count));
-        total = total
-            .max(2 * record.fetched.saturating_mul(count).div_ceil(bandwidth))
-            .max(2 * written.div_ceil(bandwidth));
+        let loaded = record.fetched.saturating_mul(count);
+        total = if offchip.half_duplex {
+            total.max(2 * loaded.saturating_add(written).div_ceil(bandwidth))
+        } else {
+            total
+                .max(2 * loaded.div_ceil(bandwidth))
+                .max(2 * written.div_ceil(bandwidth))
+        };
         if record.fetched > 0 {
             // L2 double-buffers working sets: the load of step k may start once step k − 3's work
             // is done (the set before the previous one is released when the previous load starts),

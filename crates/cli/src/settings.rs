@@ -40,6 +40,7 @@ pub struct SimulateSettings {
     pub options: SimOptions,
     pub trace: Option<PathBuf>,
     pub trace_limit: u64,
+    pub time_limit: Option<std::time::Duration>,
 }
 
 impl SimulateSettings {
@@ -56,6 +57,7 @@ impl SimulateSettings {
             },
             trace: args.trace,
             trace_limit: args.trace_limit,
+            time_limit: args.time_limit.map(std::time::Duration::from_secs),
         })
     }
 }

@@ -5,6 +5,7 @@ use crate::args::{AnalyzeArgs, CheckArgs, HardwareArgs, InputArgs, OutputFormat,
 use crate::failure::{invalid, Failure};
 use crate::hardware::{self, ReferenceHardwareKeys};
 use crate::input::{read_bytes, NetworkSource};
+use crate::shared::worker_threads;
 use maestro_cost::{AnalysisOptions, ModelMode};
 use maestro_ir::Accelerator;
 use maestro_sim::SimOptions;
@@ -59,14 +60,6 @@ impl SimulateSettings {
             trace_limit: args.trace_limit,
             time_limit: args.time_limit.map(std::time::Duration::from_secs),
         })
-    }
-}
-
-/// `--threads`, or the available parallelism.
-fn worker_threads(flag: Option<u32>) -> usize {
-    match flag {
-        Some(threads) => threads as usize,
-        None => std::thread::available_parallelism().map_or(1, |threads| threads.get()),
     }
 }
 

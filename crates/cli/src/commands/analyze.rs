@@ -3,11 +3,12 @@
 use crate::args::OutputFormat;
 use crate::failure::{invalid, Failure};
 use crate::input::load_network;
-use crate::output::emit;
+use crate::output::{emit, Output};
 use crate::settings::AnalyzeSettings;
 use std::process::ExitCode;
 
 pub fn run(settings: AnalyzeSettings) -> Result<ExitCode, Failure> {
+    let output = Output::open(settings.output.as_deref())?;
     let loaded = load_network(&settings.source, &settings.accelerator)?;
     let cost =
         maestro_cost::analyze_network(&loaded.network, &settings.accelerator, &settings.options)
@@ -17,6 +18,6 @@ pub fn run(settings: AnalyzeSettings) -> Result<ExitCode, Failure> {
         OutputFormat::Csv => maestro_report::render_csv(&cost),
         OutputFormat::Json => maestro_report::render_json(&cost),
     };
-    emit(&text, settings.output.as_deref())?;
+    emit(&text, output)?;
     Ok(ExitCode::SUCCESS)
 }

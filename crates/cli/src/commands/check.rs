@@ -2,12 +2,13 @@
 
 use crate::failure::{invalid, Failure};
 use crate::input::{load_network, LoadedNetwork};
-use crate::output::emit;
+use crate::output::{emit, Output};
 use crate::settings::CheckSettings;
 use maestro_ir::Accelerator;
 use std::process::ExitCode;
 
 pub fn run(settings: CheckSettings) -> Result<ExitCode, Failure> {
+    let output = Output::open(None)?;
     let loaded = load_network(&settings.source, &settings.accelerator)?;
     check_shapes(&loaded)?;
     if settings.check_fit {
@@ -15,7 +16,7 @@ pub fn run(settings: CheckSettings) -> Result<ExitCode, Failure> {
     }
     let mut text = maestro_report::render_network_summary(&loaded.network);
     text.push_str(&format!("{}: valid\n", loaded.file_name));
-    emit(&text, None)?;
+    emit(&text, output)?;
     Ok(ExitCode::SUCCESS)
 }
 

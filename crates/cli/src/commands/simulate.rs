@@ -3,37 +3,53 @@
 use crate::args::OutputFormat;
 use crate::failure::{invalid, Failure};
 use crate::input::{load_network, LoadedNetwork};
-use crate::output::emit;
+use crate::output::{emit, Output};
 use crate::settings::SimulateSettings;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use maestro_sim::{
     simulate_network_observed, simulate_network_traced, JsonLinesTrace, NetworkObserver,
     NetworkSimReport, SimBuilder, SimError,
 };
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Mutex;
 use std::time::Instant;
 
 pub fn run(settings: SimulateSettings) -> Result<ExitCode, Failure> {
+    let output = Output::open(settings.output.as_deref())?;
+    let trace = settings
+        .trace
+        .as_deref()
+        .map(|path| Output::open(Some(path)))
+        .transpose()?;
     let loaded = load_network(&settings.source, &settings.accelerator)?;
-    let report = match &settings.trace {
-        Some(path) => traced(&settings, &loaded, path)?,
-        None => with_progress(&settings, &loaded)?,
+    let report = match trace {
+        Some(trace) => traced(&settings, &loaded, trace)?,
+        None => match with_progress(&settings, &loaded)? {
+            Ok(report) => report,
+            Err((report, failure)) => {
+                render_and_emit(&settings, &report, output)?;
+                return Err(failure);
+            }
+        },
     };
-    render_and_emit(&settings, &report)?;
+    render_and_emit(&settings, &report, output)?;
     Ok(ExitCode::SUCCESS)
 }
 
-fn render_and_emit(settings: &SimulateSettings, report: &NetworkSimReport) -> Result<(), Failure> {
+fn render_and_emit(
+    settings: &SimulateSettings,
+    report: &NetworkSimReport,
+    output: Output,
+) -> Result<(), Failure> {
     let pes = settings.accelerator.num_pes;
     let text = match settings.format {
         OutputFormat::Table => maestro_report::sim::render_sim_table(report, pes),
         OutputFormat::Csv => maestro_report::sim::render_sim_csv(report, pes),
         OutputFormat::Json => maestro_report::sim::render_sim_json(report, pes),
     };
-    emit(&text, settings.output.as_deref())
+    emit(&text, output)
 }
 
 fn simulation_failure(loaded: &LoadedNetwork, error: SimError) -> Failure {
@@ -87,11 +103,11 @@ impl NetworkObserver for Watch {
 
 /// Runs the layers on worker threads, with progress bars when standard error is a terminal (one
 /// for the layers, one per long layer for its steps). When the time limit stops layers, the finished
-/// ones are written before the error.
+/// ones are returned beside the error, to be written before it is reported.
 fn with_progress(
     settings: &SimulateSettings,
     loaded: &LoadedNetwork,
-) -> Result<NetworkSimReport, Failure> {
+) -> Result<Result<NetworkSimReport, (NetworkSimReport, Failure)>, Failure> {
     let layers = loaded.network.layers.len() as u64;
     let terminal = std::io::stderr().is_terminal();
     let bars = if terminal {
@@ -133,7 +149,7 @@ fn with_progress(
     let observed = observed.map_err(|error| simulation_failure(loaded, error))?;
     let mut errors = observed.errors.into_iter().map(|(_, error)| error);
     let Some(first) = errors.next() else {
-        return Ok(observed.report);
+        return Ok(Ok(observed.report));
     };
     let limit = match (settings.time_limit, &first) {
         (Some(limit), SimError::Stopped { .. }) => limit,
@@ -145,13 +161,13 @@ fn with_progress(
         .map(|error| error.to_string())
         .collect();
     let finished = observed.report.layers.len();
-    render_and_emit(settings, &observed.report)?;
-    Err(invalid(format!(
+    let failure = invalid(format!(
         "{}: time limit of {} s reached; {}; the {finished} finished layer(s) were written",
         loaded.file_name,
         limit.as_secs(),
         unfinished.join("; ")
-    )))
+    ));
+    Ok(Err((observed.report, failure)))
 }
 
 /// Runs the layers one after another, writing every event to the trace file; refuses runs larger
@@ -159,7 +175,7 @@ fn with_progress(
 fn traced(
     settings: &SimulateSettings,
     loaded: &LoadedNetwork,
-    path: &Path,
+    trace: Output,
 ) -> Result<NetworkSimReport, Failure> {
     let simulator = SimBuilder::new(&settings.accelerator)
         .options(settings.options.clone())
@@ -179,12 +195,12 @@ fn traced(
             loaded.file_name, settings.trace_limit
         )));
     }
+    let path = settings.trace.as_deref().unwrap_or(Path::new("trace"));
     let write_failure = |error| Failure::Write {
         target: path.display().to_string(),
         error,
     };
-    let file = std::fs::File::create(path).map_err(write_failure)?;
-    let mut sink = JsonLinesTrace::new(std::io::BufWriter::new(file));
+    let mut sink = JsonLinesTrace::new(trace);
     let report = simulate_network_traced(
         &loaded.network,
         &settings.accelerator,
@@ -195,6 +211,6 @@ fn traced(
         Err(SimError::Trace(error)) => return Err(write_failure(error)),
         other => other.map_err(|error| simulation_failure(loaded, error))?,
     };
-    sink.into_inner().flush().map_err(write_failure)?;
+    sink.into_inner().finish()?;
     Ok(report)
 }

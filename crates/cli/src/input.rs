@@ -36,11 +36,36 @@ pub struct LoadedNetwork {
     pub mappings_from_file: bool,
 }
 
+/// The largest input file read (mapping, model, hardware, suite, baseline): 64 MiB, far above any
+/// real description (the largest workload is under 100 KB). Larger inputs — or endless ones like
+/// `/dev/zero` — are refused after reading one byte past the limit, never read whole.
+pub const MAX_INPUT_BYTES: u64 = 64 << 20;
+
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>, Failure> {
-    std::fs::read(path).map_err(|error| Failure::Read {
+    read_bytes_within(path, MAX_INPUT_BYTES)
+}
+
+fn read_bytes_within(path: &Path, limit: u64) -> Result<Vec<u8>, Failure> {
+    use std::io::Read;
+    let failure = |error| Failure::Read {
         path: path.to_owned(),
         error,
-    })
+    };
+    let file = std::fs::File::open(path).map_err(failure)?;
+    let mut bytes = Vec::new();
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(failure)?;
+    if bytes.len() as u64 > limit {
+        return Err(failure(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!(
+                "the file is larger than the input limit of {} MiB",
+                limit >> 20
+            ),
+        )));
+    }
+    Ok(bytes)
 }
 
 /// Reads and parses the network; maps it with the template if one was chosen; and rejects layers

@@ -165,8 +165,8 @@ fn standard_output_was_closed() -> bool {
     if !cfg!(target_os = "linux") {
         return false;
     }
-    let is_null = std::fs::read_link("/proc/self/fd/1")
-        .is_ok_and(|target| target == Path::new("/dev/null"));
+    let is_null =
+        std::fs::read_link("/proc/self/fd/1").is_ok_and(|target| target == Path::new("/dev/null"));
     if !is_null {
         return false;
     }

@@ -124,3 +124,15 @@ fn a_csv_sweep_streams_in_bounded_memory() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(stdout.lines().count(), 1 + 180_000 * 2);
 }
+
+#[test]
+fn an_endless_input_is_refused_at_the_size_limit() {
+    // /dev/zero never ends: the reader stops one byte past 64 MiB instead of growing without bound.
+    let output = maestro_within(ONE_GIB, &["analyze", "--mapping", "/dev/zero"]);
+    assert_eq!(output.status.code(), Some(1), "{}", transcript(&output));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("cannot read /dev/zero") && stderr.contains("input limit of 64 MiB"),
+        "{stderr}"
+    );
+}

@@ -179,6 +179,12 @@ fn standard_output_was_closed() -> bool {
         .is_some_and(|flags| flags & 0o3 == 0o2)
 }
 
+/// Prints one warning line on standard error (a closed standard error leaves nobody to tell).
+pub fn warn(message: &str) {
+    let mut stderr = io::stderr().lock();
+    let _ = writeln!(stderr, "warning: {message}");
+}
+
 /// Writes `text` to an opened output and finishes it.
 pub fn emit(text: &str, mut output: Output) -> Result<(), Failure> {
     output.write_str(text)?;

@@ -128,3 +128,15 @@ pub fn load_network(
     }
     Ok(loaded)
 }
+
+/// The checks both engines make before any analysis, with the shared expansion: every layer's mapping
+/// must expand into an iteration space on `accelerator` (cluster sizes within the PEs, no gaps between
+/// tiles, one directive per dimension, ...). Errors point at the directive.
+pub fn check_mappings(loaded: &LoadedNetwork, accelerator: &Accelerator) -> Result<(), Failure> {
+    for (index, layer) in loaded.network.layers.iter().enumerate() {
+        if let Err(error) = maestro_ir::Expansion::new(layer, accelerator.num_pes) {
+            return Err(crate::spans::expansion_diagnostic(loaded, index, &error));
+        }
+    }
+    Ok(())
+}

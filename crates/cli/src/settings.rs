@@ -16,9 +16,8 @@ use std::path::PathBuf;
 #[derive(Debug)]
 pub struct CheckSettings {
     pub source: NetworkSource,
+    /// The given hardware, or the default accelerator: the mapping must fit it either way.
     pub accelerator: Accelerator,
-    /// Whether the user described the hardware (`--hw` or `--num-pes`), so that the mapping must fit it.
-    pub check_fit: bool,
 }
 
 /// A validated `maestro analyze`.
@@ -65,11 +64,9 @@ impl SimulateSettings {
 
 impl CheckSettings {
     pub fn from_args(args: CheckArgs) -> Result<CheckSettings, Failure> {
-        let check_fit = args.hardware.hw.is_some() || args.hardware.num_pes.is_some();
         Ok(CheckSettings {
             source: network_source(args.input),
             accelerator: assemble_accelerator(&args.hardware, false)?,
-            check_fit,
         })
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::args::OutputFormat;
 use crate::failure::{invalid, Failure};
-use crate::input::load_network;
+use crate::input::{check_mappings, load_network};
 use crate::output::{emit, warn, Output};
 use crate::settings::AnalyzeSettings;
 use std::process::ExitCode;
@@ -10,6 +10,9 @@ use std::process::ExitCode;
 pub fn run(settings: AnalyzeSettings) -> Result<ExitCode, Failure> {
     let output = Output::open(settings.output.as_deref())?;
     let loaded = load_network(&settings.source, &settings.accelerator)?;
+    if settings.options.mode == maestro_cost::ModelMode::Corrected {
+        check_mappings(&loaded, &settings.accelerator)?;
+    }
     let cost =
         maestro_cost::analyze_network(&loaded.network, &settings.accelerator, &settings.options)
             .map_err(|error| invalid(format!("{}: {error}", loaded.file_name)))?;

@@ -2,7 +2,7 @@
 
 use crate::args::OutputFormat;
 use crate::failure::{invalid, Failure};
-use crate::input::{load_network, LoadedNetwork};
+use crate::input::{check_mappings, load_network, LoadedNetwork};
 use crate::output::{emit, Output};
 use crate::settings::SimulateSettings;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -24,6 +24,7 @@ pub fn run(settings: SimulateSettings) -> Result<ExitCode, Failure> {
         .map(|path| Output::open(Some(path)))
         .transpose()?;
     let loaded = load_network(&settings.source, &settings.accelerator)?;
+    check_mappings(&loaded, &settings.accelerator)?;
     let report = match trace {
         Some(trace) => traced(&settings, &loaded, trace)?,
         None => match with_progress(&settings, &loaded)? {

@@ -4,7 +4,7 @@
 
 use crate::args::{HardwareArgs, OutputFormat, ValidateArgs};
 use crate::failure::{invalid, Failure};
-use crate::input::{load_network, read_bytes, NetworkSource};
+use crate::input::{check_mappings, load_network, read_bytes, NetworkSource};
 use crate::output::{emit, write_file, Output};
 use crate::settings::{assemble_accelerator, network_source};
 use maestro_ir::{Accelerator, Network};
@@ -120,6 +120,7 @@ fn run_network(
     output: Output,
 ) -> Result<ExitCode, Failure> {
     let loaded = load_network(source, accelerator)?;
+    check_mappings(&loaded, accelerator)?;
     let network = &loaded.network;
     let validation = maestro_validate::validate_network(network, accelerator, &settings.options)
         .map_err(|error| invalid(format!("{}: {error}", loaded.file_name)))?;

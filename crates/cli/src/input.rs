@@ -83,6 +83,11 @@ pub fn load_network(
             DEFAULT_MAPPING.as_bytes().to_vec(),
         ),
     };
+    // A byte-order mark is dropped here as the parser drops it, so that spans point into this text.
+    let bytes = match bytes.strip_prefix("\u{FEFF}".as_bytes()) {
+        Some(rest) => rest.to_vec(),
+        None => bytes,
+    };
     // Invalid UTF-8 is the parser's to report, with a position; the lossy text is only for spans.
     let parsed = parse_network(&file_name, &bytes).map_err(miette::Report::new)?;
     let text = String::from_utf8_lossy(&bytes).into_owned();

@@ -117,7 +117,11 @@ pub fn assemble_accelerator(flags: &HardwareArgs, compat: bool) -> Result<Accele
         Some(path) => {
             let file_name = path.display().to_string();
             let bytes = read_bytes(path)?;
-            match path.extension().and_then(|extension| extension.to_str()) {
+            let extension = path
+                .extension()
+                .and_then(|extension| extension.to_str())
+                .map(str::to_ascii_lowercase);
+            match extension.as_deref() {
                 Some("toml") => {
                     let text = String::from_utf8(bytes).map_err(|_| {
                         invalid(format!(

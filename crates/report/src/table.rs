@@ -32,7 +32,7 @@ pub fn render_table(cost: &NetworkCost) -> String {
     for layer in &cost.layers {
         let row = &layer.row;
         table.add_row([
-            row.layer.clone(),
+            crate::cell::name_cell(&row.layer),
             row.runtime_cycles.to_string(),
             CReal(row.energy_nj).to_string(),
             row.macs.to_string(),

@@ -106,6 +106,7 @@ pub fn load_network(
         })?;
         mappings_from_file = false;
     }
+    warn_repeated_names(&file_name, &network);
     let loaded = LoadedNetwork {
         network,
         file_name,
@@ -144,4 +145,29 @@ pub fn check_mappings(loaded: &LoadedNetwork, accelerator: &Accelerator) -> Resu
         }
     }
     Ok(())
+}
+
+/// Layer names that several layers share: legal, but a `--layers NAME` selects all of them and rows
+/// are told apart only by position, so say so.
+fn warn_repeated_names(file_name: &str, network: &Network) {
+    let mut names: Vec<(&str, usize)> = network
+        .layers
+        .iter()
+        .enumerate()
+        .map(|(index, layer)| (layer.name.as_str(), index))
+        .collect();
+    names.sort_unstable();
+    for group in names
+        .chunk_by(|a, b| a.0 == b.0)
+        .filter(|group| group.len() > 1)
+    {
+        let indices: Vec<String> = group.iter().map(|(_, index)| index.to_string()).collect();
+        crate::output::warn(&format!(
+            "{file_name}: {} layers are named `{}` (indices {}); `--layers {}` selects all of them",
+            group.len(),
+            crate::shared::shorten_name(group[0].0),
+            indices.join(", "),
+            crate::shared::shorten_name(group[0].0),
+        ));
+    }
 }

@@ -59,6 +59,16 @@ pub fn load_workload(
     input: &StudyInputArgs,
     accelerator: &Accelerator,
 ) -> Result<(Workload, String), Failure> {
+    if let Some(repeated) = input
+        .dataflow
+        .iter()
+        .enumerate()
+        .find_map(|(index, name)| input.dataflow[..index].contains(name).then_some(name))
+    {
+        return Err(usage_error(format!(
+            "--dataflow names `{repeated}` twice; give each template once"
+        )));
+    }
     let styles: Vec<DataflowStyle> = input
         .dataflow
         .iter()
@@ -131,4 +141,9 @@ pub fn write_svg(
 /// Opens an optional output path (a plot, a trace) before the work starts.
 pub fn open_optional(path: Option<&std::path::Path>) -> Result<Option<Output>, Failure> {
     path.map(|path| Output::open(Some(path))).transpose()
+}
+
+/// A name short enough for a message (names can be megabytes long).
+pub fn shorten_name(name: &str) -> String {
+    maestro_report::cell::name_cell(name)
 }

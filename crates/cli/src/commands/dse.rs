@@ -46,10 +46,10 @@ pub struct DseArgs {
     #[arg(long, value_name = "VALUES")]
     pub bandwidth: Option<String>,
     /// Largest area in mm² (the model's µm² / 10⁶).
-    #[arg(long, value_name = "MM2")]
+    #[arg(long, value_name = "MM2", allow_negative_numbers = true)]
     pub area_cap: Option<f64>,
     /// Largest power in mW.
-    #[arg(long, value_name = "MW")]
+    #[arg(long, value_name = "MW", allow_negative_numbers = true)]
     pub power_cap: Option<f64>,
     /// What to minimise (with area, for the Pareto front).
     #[arg(long, value_enum, default_value_t = ObjectiveArg::Edp)]

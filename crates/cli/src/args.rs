@@ -105,6 +105,9 @@ pub struct ValidateArgs {
 /// few transfer events per step): about a gigabyte of JSON lines.
 pub const DEFAULT_TRACE_LIMIT: u64 = 10_000_000;
 
+/// The longest `--time-limit` accepted: one year, in seconds.
+pub const MAX_TIME_LIMIT: u64 = 365 * 24 * 3600;
+
 #[derive(Debug, Args)]
 pub struct SimulateArgs {
     #[command(flatten)]
@@ -130,6 +133,10 @@ pub struct SimulateArgs {
     /// Simulate layers whose tiles exceed L1 or whose working sets exceed L2 instead of rejecting them.
     #[arg(long)]
     pub ignore_capacity: bool,
+    /// Stop simulating after SECONDS of wall-clock time: the layers that finished are still written,
+    /// and the error names each unfinished layer and the step it reached.
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=MAX_TIME_LIMIT))]
+    pub time_limit: Option<u64>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -36,11 +36,36 @@ pub struct LoadedNetwork {
     pub mappings_from_file: bool,
 }
 
+/// The largest input file read (mapping, model, hardware, suite, baseline): 64 MiB, far above any
+/// real description (the largest workload is under 100 KB). Larger inputs — or endless ones like
+/// `/dev/zero` — are refused after reading one byte past the limit, never read whole.
+pub const MAX_INPUT_BYTES: u64 = 64 << 20;
+
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>, Failure> {
-    std::fs::read(path).map_err(|error| Failure::Read {
+    read_bytes_within(path, MAX_INPUT_BYTES)
+}
+
+fn read_bytes_within(path: &Path, limit: u64) -> Result<Vec<u8>, Failure> {
+    use std::io::Read;
+    let failure = |error| Failure::Read {
         path: path.to_owned(),
         error,
-    })
+    };
+    let file = std::fs::File::open(path).map_err(failure)?;
+    let mut bytes = Vec::new();
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(failure)?;
+    if bytes.len() as u64 > limit {
+        return Err(failure(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!(
+                "the file is larger than the input limit of {} MiB",
+                limit >> 20
+            ),
+        )));
+    }
+    Ok(bytes)
 }
 
 /// Reads and parses the network; maps it with the template if one was chosen; and rejects layers
@@ -57,6 +82,11 @@ pub fn load_network(
             DEFAULT_MAPPING_NAME.to_owned(),
             DEFAULT_MAPPING.as_bytes().to_vec(),
         ),
+    };
+    // A byte-order mark is dropped here as the parser drops it, so that spans point into this text.
+    let bytes = match bytes.strip_prefix("\u{FEFF}".as_bytes()) {
+        Some(rest) => rest.to_vec(),
+        None => bytes,
     };
     // Invalid UTF-8 is the parser's to report, with a position; the lossy text is only for spans.
     let parsed = parse_network(&file_name, &bytes).map_err(miette::Report::new)?;
@@ -76,6 +106,7 @@ pub fn load_network(
         })?;
         mappings_from_file = false;
     }
+    warn_repeated_names(&file_name, &network);
     let loaded = LoadedNetwork {
         network,
         file_name,
@@ -102,4 +133,41 @@ pub fn load_network(
         ));
     }
     Ok(loaded)
+}
+
+/// The checks both engines make before any analysis, with the shared expansion: every layer's mapping
+/// must expand into an iteration space on `accelerator` (cluster sizes within the PEs, no gaps between
+/// tiles, one directive per dimension, ...). Errors point at the directive.
+pub fn check_mappings(loaded: &LoadedNetwork, accelerator: &Accelerator) -> Result<(), Failure> {
+    for (index, layer) in loaded.network.layers.iter().enumerate() {
+        if let Err(error) = maestro_ir::Expansion::new(layer, accelerator.num_pes) {
+            return Err(crate::spans::expansion_diagnostic(loaded, index, &error));
+        }
+    }
+    Ok(())
+}
+
+/// Layer names that several layers share: legal, but a `--layers NAME` selects all of them and rows
+/// are told apart only by position, so say so.
+fn warn_repeated_names(file_name: &str, network: &Network) {
+    let mut names: Vec<(&str, usize)> = network
+        .layers
+        .iter()
+        .enumerate()
+        .map(|(index, layer)| (layer.name.as_str(), index))
+        .collect();
+    names.sort_unstable();
+    for group in names
+        .chunk_by(|a, b| a.0 == b.0)
+        .filter(|group| group.len() > 1)
+    {
+        let indices: Vec<String> = group.iter().map(|(_, index)| index.to_string()).collect();
+        crate::output::warn(&format!(
+            "{file_name}: {} layers are named `{}` (indices {}); `--layers {}` selects all of them",
+            group.len(),
+            crate::shared::shorten_name(group[0].0),
+            indices.join(", "),
+            crate::shared::shorten_name(group[0].0),
+        ));
+    }
 }

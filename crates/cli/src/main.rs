@@ -8,6 +8,7 @@ mod hardware;
 mod input;
 mod output;
 mod settings;
+mod shared;
 mod spans;
 
 use args::{Cli, Command};
@@ -27,7 +28,7 @@ fn run() -> Result<ExitCode, Failure> {
         Ok(cli) => cli,
         // `--help` and `--version` arrive as "errors" that belong on standard output with status 0.
         Err(error) if !error.use_stderr() => {
-            output::emit(&error.render().to_string(), None)?;
+            output::emit(&error.render().to_string(), output::Output::open(None)?)?;
             return Ok(ExitCode::SUCCESS);
         }
         Err(error) => return Err(Failure::Usage(error)),

@@ -5,6 +5,7 @@ use crate::args::{AnalyzeArgs, CheckArgs, HardwareArgs, InputArgs, OutputFormat,
 use crate::failure::{invalid, Failure};
 use crate::hardware::{self, ReferenceHardwareKeys};
 use crate::input::{read_bytes, NetworkSource};
+use crate::shared::worker_threads;
 use maestro_cost::{AnalysisOptions, ModelMode};
 use maestro_ir::Accelerator;
 use maestro_sim::SimOptions;
@@ -15,9 +16,8 @@ use std::path::PathBuf;
 #[derive(Debug)]
 pub struct CheckSettings {
     pub source: NetworkSource,
+    /// The given hardware, or the default accelerator: the mapping must fit it either way.
     pub accelerator: Accelerator,
-    /// Whether the user described the hardware (`--hw` or `--num-pes`), so that the mapping must fit it.
-    pub check_fit: bool,
 }
 
 /// A validated `maestro analyze`.
@@ -40,6 +40,7 @@ pub struct SimulateSettings {
     pub options: SimOptions,
     pub trace: Option<PathBuf>,
     pub trace_limit: u64,
+    pub time_limit: Option<std::time::Duration>,
 }
 
 impl SimulateSettings {
@@ -56,25 +57,16 @@ impl SimulateSettings {
             },
             trace: args.trace,
             trace_limit: args.trace_limit,
+            time_limit: args.time_limit.map(std::time::Duration::from_secs),
         })
-    }
-}
-
-/// `--threads`, or the available parallelism.
-fn worker_threads(flag: Option<u32>) -> usize {
-    match flag {
-        Some(threads) => threads as usize,
-        None => std::thread::available_parallelism().map_or(1, |threads| threads.get()),
     }
 }
 
 impl CheckSettings {
     pub fn from_args(args: CheckArgs) -> Result<CheckSettings, Failure> {
-        let check_fit = args.hardware.hw.is_some() || args.hardware.num_pes.is_some();
         Ok(CheckSettings {
             source: network_source(args.input),
             accelerator: assemble_accelerator(&args.hardware, false)?,
-            check_fit,
         })
     }
 }
@@ -125,7 +117,11 @@ pub fn assemble_accelerator(flags: &HardwareArgs, compat: bool) -> Result<Accele
         Some(path) => {
             let file_name = path.display().to_string();
             let bytes = read_bytes(path)?;
-            match path.extension().and_then(|extension| extension.to_str()) {
+            let extension = path
+                .extension()
+                .and_then(|extension| extension.to_str())
+                .map(str::to_ascii_lowercase);
+            match extension.as_deref() {
                 Some("toml") => {
                     let text = String::from_utf8(bytes).map_err(|_| {
                         invalid(format!(

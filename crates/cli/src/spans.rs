@@ -5,14 +5,7 @@
 use crate::failure::{invalid, Failure};
 use crate::input::LoadedNetwork;
 use maestro_dsl::{Diagnostics, Span};
-use maestro_ir::Directive;
-
-/// A diagnostic on the `Cluster` directives of layer `layer_index`.
-pub fn cluster_diagnostic(loaded: &LoadedNetwork, layer_index: usize, message: String) -> Failure {
-    let span = cluster_span(loaded, layer_index);
-    let help = "use fewer or smaller Cluster levels, or more PEs (--num-pes)".to_owned();
-    spanned(loaded, span, message, help)
-}
+use maestro_ir::{Dim, Directive, ExpansionError};
 
 /// A diagnostic on the name of layer `layer_index`.
 pub fn layer_name_diagnostic(
@@ -59,4 +52,67 @@ fn cluster_span(loaded: &LoadedNetwork, layer_index: usize) -> Option<Span> {
         .filter(|(directive, _)| matches!(directive, Directive::Cluster(_)))
         .map(|(_, span)| *span)
         .reduce(Span::join)
+}
+
+/// An expansion error (the verdict both engines share) pointing at its directive — the map of its
+/// level and dimension — or at the `Cluster` directives for errors about cluster sizes; `file:line:col`
+/// when the mapping was written in the file.
+pub fn expansion_diagnostic(
+    loaded: &LoadedNetwork,
+    layer_index: usize,
+    error: &ExpansionError,
+) -> Failure {
+    use ExpansionError as E;
+    let message = error.to_string();
+    let (span, help) = match error {
+        E::NotEnoughPes { .. } | E::EmptyCluster { .. } | E::TooManyLevels { .. } => (
+            cluster_span(loaded, layer_index),
+            "use fewer or smaller Cluster levels, or more PEs (--num-pes)",
+        ),
+        E::GapBetweenTiles { level, dim, .. } => (
+            map_span(loaded, layer_index, *level, *dim),
+            "make the offset at most the tile size so that consecutive tiles touch or overlap",
+        ),
+        E::UnknownDimension { level, dim, .. }
+        | E::DuplicateDirective { level, dim, .. }
+        | E::ZeroTile { level, dim, .. }
+        | E::TileSmallerThanWindow { level, dim, .. } => (
+            map_span(loaded, layer_index, *level, *dim),
+            "fix this directive",
+        ),
+        _ => (
+            loaded
+                .parsed
+                .source_map
+                .layers
+                .get(layer_index)
+                .map(|spans| spans.name),
+            "fix the layer's mapping",
+        ),
+    };
+    spanned(loaded, span, message, help.to_owned())
+}
+
+/// The directive of `dim` at cluster level `level` (levels are opened by `Cluster` directives).
+fn map_span(loaded: &LoadedNetwork, layer_index: usize, level: usize, dim: Dim) -> Option<Span> {
+    if !loaded.mappings_from_file {
+        return None;
+    }
+    let layer = loaded.network.layers.get(layer_index)?;
+    let directive_spans = &loaded.parsed.source_map.layers.get(layer_index)?.directives;
+    let mut depth = 0;
+    for (directive, span) in layer
+        .mapping
+        .as_ref()?
+        .directives
+        .iter()
+        .zip(directive_spans)
+    {
+        match directive {
+            Directive::Cluster(_) => depth += 1,
+            Directive::Map(map) if depth == level && map.dim == dim => return Some(*span),
+            Directive::Map(_) => {}
+        }
+    }
+    None
 }

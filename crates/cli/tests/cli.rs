@@ -176,7 +176,7 @@ fn a_mapping_that_needs_more_pes_than_the_hardware_has_is_invalid() {
               × 1 error in crates/cli/tests/data/tiny.m
 
             Error: 
-              × layer CONV1 needs 8 PEs (the product of its Cluster sizes) but the accelerator has 4
+              × layer CONV1: the clusters need 8 PEs but the accelerator has 4
                 ╭─[crates/cli/tests/data/tiny.m:14:7]
              13 │       TemporalMap(Sz(S),1) X;
              14 │       Cluster(8, P);

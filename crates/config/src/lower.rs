@@ -7,9 +7,8 @@ use maestro_ir::limits::{MAX_PES, MAX_SIZE};
 use maestro_ir::Accelerator;
 use toml::Spanned;
 
-/// Largest accepted latency in cycles. A million cycles per hop or per off-chip request is far beyond
-/// any real memory system, so a larger value is taken for a typo.
-pub const MAX_LATENCY: u64 = 1 << 20;
+/// Largest accepted latency in cycles (shared with the reference-format reader).
+pub const MAX_LATENCY: u64 = maestro_ir::limits::MAX_LATENCY;
 
 /// Largest accepted energy of one event, in nanojoules (one millijoule per MAC or access is absurd).
 pub const MAX_EVENT_ENERGY_NJ: f64 = 1e6;

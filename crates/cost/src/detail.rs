@@ -40,6 +40,9 @@ pub struct RuntimeBreakdown {
     pub offchip_stall: u64,
 }
 
+/// How every capacity warning of [`LayerDetail::warnings`] begins: a buffer smaller than a step needs.
+pub const CAPACITY_WARNING_PREFIXES: [&str; 2] = ["L1 holds ", "L2 holds "];
+
 /// Extra numbers of the corrected model for one layer (absent in `--compat` mode).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct LayerDetail {
@@ -74,4 +77,15 @@ pub struct LayerDetail {
     pub energy_l2: f64,
     pub energy_offchip: f64,
     pub energy_noc: f64,
+}
+
+impl LayerDetail {
+    /// The warnings about L1 or L2 being smaller than a step needs (capacity findings).
+    pub fn capacity_findings(&self) -> impl Iterator<Item = &str> + '_ {
+        self.warnings.iter().map(String::as_str).filter(|warning| {
+            CAPACITY_WARNING_PREFIXES
+                .iter()
+                .any(|prefix| warning.starts_with(prefix))
+        })
+    }
 }

@@ -62,3 +62,92 @@ pub struct ReferenceRow {
     pub avg_utilized_pes: f64,
     pub arithmetic_intensity: f64,
 }
+
+impl ReferenceRow {
+    /// The values of this row that are the reference's garbage rather than results, reproduced on
+    /// purpose in `--compat` mode: a runtime of 0 for a layer with MACs, NaN or infinite reals, and
+    /// the `i64::MIN` sentinel of an empty delay statistic. Each entry names the quirk and its columns.
+    pub fn quirks(&self) -> Vec<String> {
+        let mut quirks = Vec::new();
+        if self.runtime_cycles <= 0 && self.macs > 0 {
+            quirks.push(format!(
+                "runtime {} for {} MACs",
+                self.runtime_cycles, self.macs
+            ));
+        }
+        let reals = [
+            ("energy", self.energy_nj),
+            ("throughput", self.throughput_macs_per_cycle),
+            ("throughput per energy", self.throughput_per_energy),
+            ("average NoC bandwidth", self.avg_noc_bw),
+            ("weight multicast factor", self.multicast_factor_weight),
+            ("input multicast factor", self.multicast_factor_input),
+            ("ops per joule", self.ops_per_joule),
+            ("average utilized PEs", self.avg_utilized_pes),
+            ("arithmetic intensity", self.arithmetic_intensity),
+            ("input reuse factor", self.tensors[0].reuse_factor),
+            ("filter reuse factor", self.tensors[1].reuse_factor),
+            ("output reuse factor", self.tensors[2].reuse_factor),
+        ];
+        let not_finite: Vec<&str> = reals
+            .iter()
+            .filter(|(_, value)| !value.is_finite())
+            .map(|(name, _)| *name)
+            .collect();
+        if !not_finite.is_empty() {
+            quirks.push(format!("not a number: {}", not_finite.join(", ")));
+        }
+        let delays = [
+            ("ingress", self.ingress_delay),
+            ("egress", self.egress_delay),
+            ("compute", self.compute_delay),
+        ];
+        let sentinels: Vec<&str> = delays
+            .iter()
+            .filter(|(_, delay)| [delay.min, delay.max, delay.avg].contains(&i64::MIN))
+            .map(|(name, _)| *name)
+            .collect();
+        if !sentinels.is_empty() {
+            quirks.push(format!(
+                "delay {} (an empty statistic) in: {}",
+                i64::MIN,
+                sentinels.join(", ")
+            ));
+        }
+        quirks
+    }
+}
+
+#[cfg(test)]
+mod quirk_tests {
+    use super::*;
+
+    #[test]
+    fn garbage_values_are_named() {
+        let clean = ReferenceRow {
+            runtime_cycles: 10,
+            macs: 100,
+            ..ReferenceRow::default()
+        };
+        assert!(clean.quirks().is_empty());
+        let garbage = ReferenceRow {
+            runtime_cycles: 0,
+            macs: 100,
+            energy_nj: f64::NAN,
+            ingress_delay: DelayStats {
+                min: i64::MIN,
+                max: 0,
+                avg: 0,
+            },
+            ..ReferenceRow::default()
+        };
+        assert_eq!(
+            garbage.quirks(),
+            [
+                "runtime 0 for 100 MACs",
+                "not a number: energy",
+                "delay -9223372036854775808 (an empty statistic) in: ingress",
+            ]
+        );
+    }
+}

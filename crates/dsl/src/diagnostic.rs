@@ -202,6 +202,10 @@ pub(crate) struct Sink<'s> {
     shared: Option<Arc<str>>,
     diagnostics: Vec<Diagnostic>,
     dropped: usize,
+    /// Spans of the characters the lexer could not read: the first real causes (see `finish`).
+    bad_characters: Vec<Span>,
+    /// Spans of every lexer error (bad characters, malformed quoted names): never a cascade.
+    lexical: Vec<Span>,
 }
 
 impl<'s> Sink<'s> {
@@ -212,6 +216,8 @@ impl<'s> Sink<'s> {
             shared: None,
             diagnostics: Vec::new(),
             dropped: 0,
+            bad_characters: Vec::new(),
+            lexical: Vec::new(),
         }
     }
 
@@ -223,6 +229,8 @@ impl<'s> Sink<'s> {
             shared: self.shared.clone(),
             diagnostics: Vec::new(),
             dropped: 0,
+            bad_characters: Vec::new(),
+            lexical: Vec::new(),
         }
     }
 
@@ -239,6 +247,8 @@ impl<'s> Sink<'s> {
         diagnostics.extend(self.diagnostics.drain(..).take(room));
         self.dropped = total - diagnostics.len();
         self.diagnostics = diagnostics;
+        self.bad_characters.extend(earlier.bad_characters);
+        self.lexical.extend(earlier.lexical);
     }
 
     pub(crate) fn source(&self) -> &'s str {
@@ -254,6 +264,19 @@ impl<'s> Sink<'s> {
     pub(crate) fn error(&mut self, span: Span, message: String, help: Option<String>) {
         let label = label_for(self.source, span);
         self.push(span, message, label, help, Vec::new());
+    }
+
+    /// An unreadable character (reported by the lexer): a first cause, whose consequences — what the
+    /// parser then fails to find after it, blocks left unclosed — are not reported.
+    pub(crate) fn bad_character(&mut self, span: Span, message: String, help: Option<String>) {
+        self.bad_characters.push(span);
+        self.lexical_error(span, message, help);
+    }
+
+    /// An error found by the lexer (kept even after an unreadable character).
+    pub(crate) fn lexical_error(&mut self, span: Span, message: String, help: Option<String>) {
+        self.lexical.push(span);
+        self.error(span, message, help);
     }
 
     /// An error with a custom label and secondary labels.
@@ -289,6 +312,32 @@ impl<'s> Sink<'s> {
     pub(crate) fn finish(mut self) -> Option<Diagnostics> {
         if self.diagnostics.is_empty() {
             return None;
+        }
+        // An unreadable character is the first cause of what the parser then fails to find: errors
+        // later on its line, and blocks whose end lies beyond it (the parser lost track of the
+        // nesting), are its cascade and are not reported. Lexer errors are always causes.
+        if let Some(first) = self.bad_characters.iter().map(|span| span.start).min() {
+            let source = self.source;
+            let bad_lines: Vec<(usize, usize)> = self
+                .bad_characters
+                .iter()
+                .map(|span| (line_column(source, span.start).0, span.start))
+                .collect();
+            let lexical = std::mem::take(&mut self.lexical);
+            self.diagnostics.retain(|diagnostic| {
+                if lexical.contains(&diagnostic.span) {
+                    return true;
+                }
+                let spans_past_cause = diagnostic.span.start < first
+                    && diagnostic
+                        .secondary
+                        .iter()
+                        .any(|(span, _)| span.end > first);
+                let after_cause_on_its_line = bad_lines.iter().any(|&(line, start)| {
+                    diagnostic.line == line && diagnostic.span.start >= start
+                });
+                !(spans_past_cause || after_cause_on_its_line)
+            });
         }
         // A stable sort keeps the pass order for errors at the same position.
         self.diagnostics

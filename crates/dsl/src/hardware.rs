@@ -6,7 +6,7 @@ use crate::diagnostic::{shorten, Diagnostics, Sink};
 use crate::lexer::{lex, TokenKind};
 use crate::resolve::number;
 use crate::span::Span;
-use maestro_ir::limits::{MAX_PES, MAX_SIZE};
+use maestro_ir::limits::{MAX_LATENCY, MAX_PES, MAX_SIZE};
 
 /// The values a hardware file sets; `None` for a key the file does not mention.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -127,6 +127,16 @@ pub fn parse_hardware(file_name: &str, bytes: &[u8]) -> Result<HardwareFile, Dia
             );
             continue;
         }
+        if key == "NoC_NumHops" && value > MAX_LATENCY {
+            sink.error(
+                value_token.span,
+                format!(
+                    "`NoC_NumHops` = {value} exceeds the latency limit of {MAX_LATENCY} cycles"
+                ),
+                Some(format!("expected at most {MAX_LATENCY}")),
+            );
+            continue;
+        }
         debug_assert!(value <= MAX_SIZE);
         if let Some(&(_, first)) = seen.iter().find(|(seen_key, _)| *seen_key == key) {
             sink.push(
@@ -198,6 +208,17 @@ mod tests {
                 "5:1 missing value for `offchip_bw_cstr`",
                 "7:1 hardware key `num_pes` is given twice",
             ]
+        );
+    }
+
+    #[test]
+    fn an_out_of_range_hop_count_points_at_its_value() {
+        let errors = parse_hardware("hw.m", b"num_pes: 4\nNoC_NumHops: 2147483647\n").unwrap_err();
+        let rendered = format!("{:?}", miette::Report::new(errors));
+        assert!(rendered.contains("hw.m:2:14"), "{rendered}");
+        assert!(
+            rendered.contains("exceeds the latency limit of 1048576 cycles"),
+            "{rendered}"
         );
     }
 }

@@ -22,6 +22,8 @@ pub(crate) fn decode<'a>(file_name: &str, bytes: &'a [u8]) -> Result<&'a str, Di
         );
         return Err(finish(sink));
     }
+    // A UTF-8 byte-order mark is accepted, as TOML readers do; spans count from after it.
+    let bytes = bytes.strip_prefix("\u{FEFF}".as_bytes()).unwrap_or(bytes);
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(error) => {

@@ -43,8 +43,23 @@ impl<'a> Token<'a> {
     }
 }
 
+/// Word characters: ASCII letters, digits and `_ . - '`, the right single quote, and any non-ASCII
+/// character that may continue a Unicode identifier (XID_Continue: letters, digits, marks of every
+/// script), so `Layer café_ℓayer` and `Layer 层` are names without quotes.
 pub(crate) fn is_word_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-' | '\'' | '\u{2019}')
+    c.is_ascii_alphanumeric()
+        || matches!(c, '_' | '.' | '-' | '\'' | '\u{2019}')
+        || (!c.is_ascii() && unicode_ident::is_xid_continue(c))
+}
+
+/// Characters that begin a word: the ASCII word characters, the right single quote, and non-ASCII
+/// characters that may start a Unicode identifier (XID_Start).
+pub(crate) fn is_word_start(c: char) -> bool {
+    if c.is_ascii() || c == '\u{2019}' {
+        is_word_char(c)
+    } else {
+        unicode_ident::is_xid_start(c)
+    }
 }
 
 /// What a byte starts: [`SPACE`], [`WORD`], [`PUNCTUATION`] or [`OTHER`] (`/`, `"`, an unexpected ASCII
@@ -185,7 +200,7 @@ impl<'a> Lexer<'a> {
     #[cold]
     fn report_unexpected(&mut self, sink: &mut Sink) {
         if let Some(span) = self.unexpected.take() {
-            sink.error(
+            sink.bad_character(
                 span,
                 "unexpected character".to_string(),
                 Some("expected a name, a number, `{`, `}`, `(`, `)`, `,`, `;`, `:` or a `//` comment".to_string()),
@@ -245,6 +260,14 @@ impl<'a> Lexer<'a> {
                         self.flush(sink);
                         return Some(self.word());
                     }
+                    _ if self.source[start..]
+                        .chars()
+                        .next()
+                        .is_some_and(unicode_ident::is_xid_start) =>
+                    {
+                        self.flush(sink);
+                        return Some(self.word());
+                    }
                     _ => {
                         let c = self.source[start..].chars().next().unwrap_or('\u{FFFD}');
                         self.position += c.len_utf8();
@@ -278,6 +301,10 @@ impl<'a> Lexer<'a> {
             match bytes.get(end) {
                 Some(&byte) if class(byte) == WORD => end += 1,
                 Some(&0xE2) if bytes[end..].starts_with(RIGHT_QUOTE) => end += RIGHT_QUOTE.len(),
+                Some(&byte) if !byte.is_ascii() => match self.source[end..].chars().next() {
+                    Some(c) if unicode_ident::is_xid_continue(c) => end += c.len_utf8(),
+                    _ => break,
+                },
                 _ => break,
             }
         }
@@ -292,7 +319,7 @@ impl<'a> Lexer<'a> {
     fn quoted(&mut self, sink: &mut Sink) -> Token<'a> {
         let start = self.position;
         let (close, escaped) = scan_quoted(self.source, start + 1, None, |span, message, help| {
-            sink.error(span, message.to_string(), Some(help.to_string()));
+            sink.lexical_error(span, message.to_string(), Some(help.to_string()));
         });
         match close {
             Some(close) => {
@@ -307,7 +334,7 @@ impl<'a> Lexer<'a> {
             }
             None => {
                 self.position = self.source.len();
-                sink.error(
+                sink.lexical_error(
                     Span::new(start, start + 1),
                     "unterminated quoted name".to_string(),
                     Some("expected a closing `\"`".to_string()),

@@ -1,7 +1,7 @@
 //! The pretty-printer: a network back to `.m` text that [`crate::parse_network`] reads to the same
 //! network. Names that are not plain identifiers are written in double quotes.
 
-use crate::lexer::is_word_char;
+use crate::lexer::{is_word_char, is_word_start};
 use maestro_ir::{Network, Strides};
 use std::fmt::Write;
 
@@ -46,7 +46,8 @@ pub fn write_network(network: &Network) -> String {
 
 /// A name as one token: bare when it is a non-empty run of identifier characters, else quoted.
 fn quote_if_needed(name: &str) -> String {
-    if !name.is_empty() && name.chars().all(is_word_char) {
+    let starts_a_word = name.chars().next().is_some_and(is_word_start);
+    if starts_a_word && name.chars().all(is_word_char) {
         return name.to_string();
     }
     let mut quoted = String::with_capacity(name.len() + 2);

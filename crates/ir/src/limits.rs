@@ -12,5 +12,9 @@ pub const MAX_PES: u64 = 1 << 24;
 /// such layers still fit comfortably in `u64` with checked arithmetic.
 pub const MAX_LAYER_MACS: u64 = 1 << 62;
 
+/// Largest accepted latency in cycles (a NoC hop, an off-chip request). A million cycles is far beyond
+/// any real memory system, so a larger value is taken for a typo.
+pub const MAX_LATENCY: u64 = 1 << 20;
+
 /// Largest accepted number of cluster levels in one mapping.
 pub const MAX_CLUSTER_LEVELS: usize = 8;

@@ -3,6 +3,7 @@
 //! functions return strings or write to a caller-supplied `io::Write`; this crate opens no files.
 
 pub mod c_format;
+pub mod cell;
 pub mod csv;
 pub mod json;
 mod plot_style;

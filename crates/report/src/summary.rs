@@ -24,7 +24,7 @@ pub fn render_network_summary(network: &Network) -> String {
             Err(_) => "invalid".to_owned(),
         };
         table.add_row([
-            layer.name.clone(),
+            crate::cell::name_cell(&layer.name),
             layer.layer_type.to_string(),
             levels,
             macs,

@@ -32,7 +32,7 @@ pub fn render_table(cost: &NetworkCost) -> String {
     for layer in &cost.layers {
         let row = &layer.row;
         table.add_row([
-            row.layer.clone(),
+            crate::cell::name_cell(&row.layer),
             row.runtime_cycles.to_string(),
             CReal(row.energy_nj).to_string(),
             row.macs.to_string(),
@@ -62,7 +62,17 @@ pub fn render_table(cost: &NetworkCost) -> String {
             column.set_cell_alignment(CellAlignment::Right);
         }
     }
-    format!("Network: {}\n{table}\n{UNITS}\n", cost.network)
+    let mut text = format!("Network: {}\n{table}\n{UNITS}\n", cost.network);
+    for layer in &cost.layers {
+        for finding in layer
+            .detail
+            .iter()
+            .flat_map(|detail| detail.capacity_findings())
+        {
+            text.push_str(&format!("capacity: layer {}: {finding}\n", layer.row.layer));
+        }
+    }
+    text
 }
 
 /// Writes [`render_table`]'s text to `out`.

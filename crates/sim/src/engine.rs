@@ -14,6 +14,8 @@
 //! same `Δ`, and to move them again in closed form.
 
 use crate::counters::Counters;
+use crate::error::SimError;
+use crate::memory;
 use crate::noc::{LinkSpec, NocTopology, L2_READ_PORT, L2_WRITE_PORT, OFFCHIP_LINK};
 use crate::plan::Plan;
 use crate::trace::{TraceEvent, TraceSink};
@@ -99,16 +101,20 @@ impl Engine {
         collection: Box<dyn NocTopology>,
         timing: Timing,
         windows: usize,
-    ) -> Engine {
-        let components = pes * PE_SLOTS + links.len() + GLOBAL_SLOTS;
-        let mut scale = vec![1u64; components];
+        layer: &str,
+    ) -> Result<Engine, SimError> {
+        let components = pes
+            .saturating_mul(PE_SLOTS)
+            .saturating_add(links.len() + GLOBAL_SLOTS);
+        let what = "timing state";
+        let mut scale = memory::filled(1u64, components, layer, what)?;
         for (slot, link) in scale[pes * PE_SLOTS..].iter_mut().zip(&links) {
             *slot = link.bandwidth.max(1);
         }
-        Engine {
-            state: vec![0; components],
+        Ok(Engine {
+            state: memory::filled(0, components, layer, what)?,
             scale,
-            last_touch: vec![0; components],
+            last_touch: memory::filled(0, components, layer, what)?,
             epoch: 0,
             windows: (0..windows).map(|_| Window::default()).collect(),
             horizon: 0,
@@ -118,13 +124,13 @@ impl Engine {
             collection,
             timing,
             pes,
-            arrivals: vec![0; pes],
-            offchip_bound: vec![false; pes],
+            arrivals: memory::filled(0, pes, layer, what)?,
+            offchip_bound: memory::filled(false, pes, layer, what)?,
             route: Vec::new(),
             order: Vec::new(),
             egress_items: Vec::new(),
             pending_writebacks: Vec::new(),
-        }
+        })
     }
 
     fn pe_slot(pe: u32, which: usize) -> usize {

@@ -42,6 +42,20 @@ pub enum SimError {
     /// A count or a time left the `u64` range.
     #[error("layer `{layer}`: arithmetic overflow while {what}")]
     Overflow { layer: String, what: &'static str },
+    /// The simulator's state for this layer does not fit in memory (the allocation was refused).
+    #[error("layer `{layer}`: not enough memory for the {what} ({bytes} bytes)")]
+    OutOfMemory {
+        layer: String,
+        what: &'static str,
+        bytes: u64,
+    },
+    /// The caller's step observer stopped the layer (a time limit, an interruption).
+    #[error("layer `{layer}`: stopped at step {step} of {steps}")]
+    Stopped {
+        layer: String,
+        step: u64,
+        steps: u64,
+    },
     /// The trace sink failed to write.
     #[error("trace output failed: {0}")]
     Trace(#[from] std::io::Error),

@@ -22,6 +22,7 @@ use crate::engine::{Engine, Timing};
 use crate::error::SimError;
 use crate::footprint::TensorAxes;
 use crate::geometry::TensorBox;
+use crate::memory;
 use crate::noc::{BusTopology, LinkSpec, MeshTopology, NocTopology, TreeTopology};
 use crate::options::SimOptions;
 use crate::plan::{Plan, Planner};
@@ -43,15 +44,21 @@ fn topology(
     kind: maestro_ir::NocTopology,
     label: &str,
     sub_clusters: &[u64],
-    pes: u64,
+    (pes, reach): (u64, u64),
     bandwidth: u64,
 ) -> Box<dyn NocTopology> {
     match kind {
         maestro_ir::NocTopology::Bus => Box::new(BusTopology::new(links, label, bandwidth)),
-        maestro_ir::NocTopology::Tree => {
-            Box::new(TreeTopology::new(links, label, sub_clusters, bandwidth))
+        maestro_ir::NocTopology::Tree => Box::new(TreeTopology::new(
+            links,
+            label,
+            sub_clusters,
+            reach,
+            bandwidth,
+        )),
+        maestro_ir::NocTopology::Mesh => {
+            Box::new(MeshTopology::new(links, label, pes, reach, bandwidth))
         }
-        maestro_ir::NocTopology::Mesh => Box::new(MeshTopology::new(links, label, pes, bandwidth)),
     }
 }
 
@@ -96,6 +103,15 @@ struct Run<'a> {
     peak_l2: u64,
     working_set: [TensorBox; 3],
     top_regions: Vec<Region>,
+    observer: Option<&'a dyn StepObserver>,
+}
+
+/// Watches one layer's executed steps (progress, time limits). Steps skipped in closed form are not
+/// reported one by one: the next call's step number jumps past them.
+pub trait StepObserver: Sync {
+    /// Global step `step` of `steps` is about to execute; `false` stops the layer with
+    /// [`SimError::Stopped`].
+    fn step(&self, step: u64, steps: u64) -> bool;
 }
 
 /// Simulates one layer.
@@ -104,16 +120,18 @@ pub fn run_layer(
     options: &SimOptions,
     layer: &Layer,
     trace: Option<&mut dyn TraceSink>,
+    observer: Option<&dyn StepObserver>,
 ) -> Result<LayerSimReport, SimError> {
     let mut schedule = Schedule::new(layer, accelerator.num_pes)?;
     let bounds = schedule.expansion.bounds;
     let totals = Tensor::ALL.map(|tensor| bounds.tensor_elements(tensor));
     let all_tensors = totals.iter().fold(0u64, |acc, &n| acc.saturating_add(n));
     let axes = TensorAxes::new(bounds.layer_type, bounds.strides);
-    let pes = schedule.pes_used as usize;
+    // Per-PE state covers the PEs that ever work, not every PE of the accelerator.
+    let pes = usize::try_from(schedule.pe_extent).unwrap_or(usize::MAX);
 
     // PE 0's tile at step 0 is the largest any PE holds: every first tile is a full tile.
-    let mut work = vec![idle_work(&schedule); pes];
+    let mut work = memory::filled(idle_work(&schedule), pes, &layer.name, "per-PE work")?;
     let start = vec![0u64; schedule.loops.len()];
     schedule.work_at(&start, &mut work);
     let l1_need: u64 = (0..3)
@@ -154,7 +172,7 @@ pub fn run_layer(
         accelerator.distribution_noc.topology,
         "distribution",
         &sub_clusters,
-        schedule.pes_used,
+        (schedule.pes_used, schedule.pe_extent),
         accelerator.distribution_noc.bandwidth,
     );
     let collection = topology(
@@ -162,7 +180,7 @@ pub fn run_layer(
         accelerator.collection_noc.topology,
         "collection",
         &sub_clusters,
-        schedule.pes_used,
+        (schedule.pes_used, schedule.pe_extent),
         accelerator.collection_noc.bandwidth,
     );
     // Half duplex (the default): writes take turns with reads on the one off-chip link.
@@ -188,14 +206,23 @@ pub fn run_layer(
         offchip_write,
     };
     let loops = schedule.loops.len();
-    let engine = Engine::new(pes, links, distribution, collection, timing, loops);
+    let engine = Engine::new(
+        pes,
+        links,
+        distribution,
+        collection,
+        timing,
+        loops,
+        &layer.name,
+    )?;
     let planner = Planner::new(
         accelerator,
         axes,
         bounds.layer_type,
         pes,
         schedule.expansion.whole(),
-    );
+        &layer.name,
+    )?;
     let run = Run {
         accelerator,
         options,
@@ -211,6 +238,7 @@ pub fn run_layer(
         peak_l2: if fits_in_l2 { all_tensors } else { 0 },
         working_set: [TensorBox::EMPTY; 3],
         top_regions: Vec::new(),
+        observer,
     };
     run.walk(work, trace, double_buffered)
 }
@@ -235,7 +263,12 @@ impl Run<'_> {
         let skipping = self.options.skip_steady_state && trace.is_none();
         let mut indices = vec![0u64; loops];
         let mut next_indices = indices.clone();
-        let mut next = vec![idle_work(&self.schedule); current.len()];
+        let mut next = memory::filled(
+            idle_work(&self.schedule),
+            current.len(),
+            &self.layer.name,
+            "per-PE work",
+        )?;
         let mut has_next = self.schedule.advance(&mut next_indices).is_some();
         if has_next {
             self.schedule.work_at(&next_indices, &mut next);
@@ -249,6 +282,16 @@ impl Run<'_> {
         let mut top_changed = true;
         let mut peak_l1 = 0u64;
         loop {
+            if let Some(observer) = self.observer {
+                let steps = self.schedule.total_steps;
+                if !observer.step(step, steps) {
+                    return Err(SimError::Stopped {
+                        layer: self.layer.name.clone(),
+                        step,
+                        steps,
+                    });
+                }
+            }
             self.planner
                 .build(step, &current, has_next.then_some(&next[..]), &mut plan);
             peak_l1 = peak_l1.max(plan.peak_l1 * if double_buffered { 2 } else { 1 });

@@ -6,7 +6,7 @@
 //! w < width}`; contiguous sets have one run. The axes follow `maestro_ir::expansion::tensor_axes`,
 //! the shared definition of which loop dimensions index which tensor axis.
 
-use crate::geometry::{IndexRange, TensorBox};
+use crate::geometry::{IndexRange, TensorBox, MAX_TENSOR_DIMS};
 use maestro_ir::expansion::{tensor_axes, AxisIndex, MAX_TENSOR_AXES};
 use maestro_ir::{LayerType, Region, Strides, Tensor};
 
@@ -179,11 +179,11 @@ impl Footprint {
 
     /// The bounding box (exact for outputs, whose axes are plain intervals).
     pub fn hull(&self) -> TensorBox {
-        let mut ranges = [IndexRange::default(); MAX_TENSOR_AXES];
+        let mut ranges = [IndexRange::default(); MAX_TENSOR_DIMS];
         for (slot, axis) in ranges.iter_mut().zip(&self.axes[..self.rank as usize]) {
             *slot = axis.hull();
         }
-        TensorBox::new(&ranges[..self.rank as usize])
+        TensorBox::from_array(usize::from(self.rank), ranges)
     }
 }
 

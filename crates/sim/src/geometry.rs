@@ -61,6 +61,20 @@ impl TensorBox {
         tensor_box
     }
 
+    /// The box of the first `rank` ranges of a full-size array (no variable-length copy: hot paths
+    /// build hulls this way every step).
+    pub fn from_array(rank: usize, ranges: [IndexRange; MAX_TENSOR_DIMS]) -> TensorBox {
+        let rank = rank.min(MAX_TENSOR_DIMS);
+        let mut tensor_box = TensorBox {
+            rank: rank as u8,
+            ranges,
+        };
+        for unused in &mut tensor_box.ranges[rank..] {
+            *unused = IndexRange::default();
+        }
+        tensor_box
+    }
+
     pub fn ranges(&self) -> &[IndexRange] {
         &self.ranges[..self.rank as usize]
     }

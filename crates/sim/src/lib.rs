@@ -24,6 +24,11 @@
 //!   two of the largest latency), not by the number of steps;
 //! - the window logs of closed-form skipping hold at most one entry per state component and loop.
 //!
+//! "PEs" here are the PEs that ever work — one more than the highest PE index the mapping's spatial
+//! tiles reach — not the accelerator's PE count, and the tree and mesh NoCs build only the links above
+//! them; per-PE state is reserved with `try_reserve`, so a layer too large for the machine fails with
+//! [`SimError::OutOfMemory`] instead of aborting.
+//!
 //! So a layer needs `O(PEs × loops + links)` memory: a billion-MAC layer uses as much as a tiny one on
 //! the same accelerator, and a network adds one such set per worker thread. Only a trace grows with the
 //! work, and it goes to the caller's writer.
@@ -34,6 +39,7 @@ pub mod error;
 mod executor;
 mod footprint;
 pub mod geometry;
+mod memory;
 pub mod noc;
 pub mod options;
 mod plan;
@@ -43,6 +49,7 @@ pub mod trace;
 mod union;
 
 pub use error::SimError;
+pub use executor::StepObserver;
 pub use options::SimOptions;
 pub use report::{
     LatencySummary, LayerSimReport, LinkReport, NetworkSimReport, PerTensor, SimReport,
@@ -144,7 +151,23 @@ impl Simulator {
 
     /// Simulates one layer with its own mapping.
     pub fn run_layer(&self, layer: &Layer) -> Result<LayerSimReport, SimError> {
-        executor::run_layer(&self.accelerator, &self.options, layer, None)
+        executor::run_layer(&self.accelerator, &self.options, layer, None, None)
+    }
+
+    /// [`Simulator::run_layer`], telling `observer` about every executed step; stops with
+    /// [`SimError::Stopped`] when the observer says so.
+    pub fn run_layer_observed(
+        &self,
+        layer: &Layer,
+        observer: &dyn StepObserver,
+    ) -> Result<LayerSimReport, SimError> {
+        executor::run_layer(
+            &self.accelerator,
+            &self.options,
+            layer,
+            None,
+            Some(observer),
+        )
     }
 
     /// Calls `visit(pe, region)` for every PE work item of `layer` in the simulator's schedule order
@@ -177,7 +200,7 @@ impl Simulator {
         layer: &Layer,
         sink: &mut dyn TraceSink,
     ) -> Result<LayerSimReport, SimError> {
-        executor::run_layer(&self.accelerator, &self.options, layer, Some(sink))
+        executor::run_layer(&self.accelerator, &self.options, layer, Some(sink), None)
     }
 }
 
@@ -188,16 +211,38 @@ pub fn simulate_network(
     accelerator: &Accelerator,
     options: &SimOptions,
 ) -> Result<NetworkSimReport, SimError> {
-    simulate_network_with_progress(network, accelerator, options, &|_| {})
+    let simulator = SimBuilder::new(accelerator)
+        .options(options.clone())
+        .build()?;
+    let results = maestro_parallel::ordered_map(
+        network.layers.len(),
+        options.threads,
+        1,
+        |index| simulator.run_layer(&network.layers[index]),
+        &|_| {},
+    );
+    let layers = results.into_iter().collect::<Result<Vec<_>, _>>()?;
+    Ok(network_report(network, layers))
 }
 
-/// [`simulate_network`], calling `layer_done(index)` (from a worker thread) as each layer finishes.
-pub fn simulate_network_with_progress(
+/// The outcome of [`simulate_network_observed`]: every layer that finished, in network order, and the
+/// errors of those that did not (with their index in the network, in network order).
+#[derive(Debug)]
+pub struct ObservedNetwork {
+    pub report: NetworkSimReport,
+    pub errors: Vec<(usize, SimError)>,
+}
+
+/// Simulates every layer of `network` on worker threads like [`simulate_network`], telling `observer`
+/// about each executed step of each layer (`observer` gets the layer's index in the network) and
+/// about each finished layer. A layer whose observer asks to stop ends with [`SimError::Stopped`];
+/// the other layers still run to their end or their own stop, and every finished one is reported.
+pub fn simulate_network_observed(
     network: &Network,
     accelerator: &Accelerator,
     options: &SimOptions,
-    layer_done: &(dyn Fn(usize) + Sync),
-) -> Result<NetworkSimReport, SimError> {
+    observer: &dyn NetworkObserver,
+) -> Result<ObservedNetwork, SimError> {
     let simulator = SimBuilder::new(accelerator)
         .options(options.clone())
         .build()?;
@@ -206,14 +251,45 @@ pub fn simulate_network_with_progress(
         options.threads,
         1,
         |index| {
-            let result = simulator.run_layer(&network.layers[index]);
-            layer_done(index);
+            let layer_observer = LayerObserver { observer, index };
+            let result = simulator.run_layer_observed(&network.layers[index], &layer_observer);
+            observer.layer_done(index);
             result
         },
         &|_| {},
     );
-    let layers = results.into_iter().collect::<Result<Vec<_>, _>>()?;
-    Ok(network_report(network, layers))
+    let mut layers = Vec::with_capacity(results.len());
+    let mut errors = Vec::new();
+    for (index, result) in results.into_iter().enumerate() {
+        match result {
+            Ok(layer) => layers.push(layer),
+            Err(error) => errors.push((index, error)),
+        }
+    }
+    Ok(ObservedNetwork {
+        report: network_report(network, layers),
+        errors,
+    })
+}
+
+/// Watches a network simulation: each executed step of each layer, and each finished layer.
+pub trait NetworkObserver: Sync {
+    /// Layer `layer` (its index in the network) is about to execute global step `step` of `steps`;
+    /// `false` stops it.
+    fn step(&self, layer: usize, step: u64, steps: u64) -> bool;
+    /// Layer `layer` finished (successfully or not).
+    fn layer_done(&self, layer: usize);
+}
+
+struct LayerObserver<'a> {
+    observer: &'a dyn NetworkObserver,
+    index: usize,
+}
+
+impl StepObserver for LayerObserver<'_> {
+    fn step(&self, step: u64, steps: u64) -> bool {
+        self.observer.step(self.index, step, steps)
+    }
 }
 
 /// Simulates every layer of `network` one after another, reporting every event to `sink` (a

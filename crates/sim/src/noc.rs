@@ -56,7 +56,8 @@ impl NocTopology for BusTopology {
 }
 
 /// A tree following the cluster levels: a root link at L2, then one link into every sub-cluster of every
-/// level (the innermost level's sub-clusters are PEs). A transfer crosses `levels + 1` links.
+/// level (the innermost level's sub-clusters are PEs). A transfer crosses `levels + 1` links. Only the
+/// links above PEs `0 … reach − 1` (those that ever work) are built.
 #[derive(Debug)]
 pub struct TreeTopology {
     root: LinkId,
@@ -71,6 +72,7 @@ impl TreeTopology {
         links: &mut Vec<LinkSpec>,
         label: &str,
         sub_clusters: &[u64],
+        reach: u64,
         bandwidth: u64,
     ) -> Self {
         let mut pes_below = vec![1u64; sub_clusters.len()];
@@ -83,7 +85,8 @@ impl TreeTopology {
         for (depth, &units) in sub_clusters.iter().enumerate() {
             nodes = nodes.saturating_mul(units);
             level_bases.push(links.len() as u32);
-            for node in 0..nodes {
+            let reached = nodes.min(reach.div_ceil(pes_below[depth].max(1)));
+            for node in 0..reached {
                 add_link(
                     links,
                     format!("{label} level {depth} unit {node}"),
@@ -123,7 +126,8 @@ impl NocTopology for TreeTopology {
 /// since every row has its own edge port, a packet enters the destination's row at the edge and only
 /// travels along X. A multicast sends one copy into every row that holds a destination, which runs east
 /// to the farthest destination of that row and is delivered on the way (multicast along rows). The
-/// collection direction mirrors it: westwards along the row into the row's port.
+/// collection direction mirrors it: westwards along the row into the row's port. Only the rows holding
+/// PEs `0 … reach − 1` (those that ever work) are built; the grid's shape follows all the PEs.
 #[derive(Debug)]
 pub struct MeshTopology {
     columns: u64,
@@ -132,13 +136,19 @@ pub struct MeshTopology {
 }
 
 impl MeshTopology {
-    pub fn new(links: &mut Vec<LinkSpec>, label: &str, pes: u64, bandwidth: u64) -> Self {
+    pub fn new(
+        links: &mut Vec<LinkSpec>,
+        label: &str,
+        pes: u64,
+        reach: u64,
+        bandwidth: u64,
+    ) -> Self {
         let pes = pes.max(1);
         let mut columns = 1u64;
         while columns * columns < pes {
             columns += 1;
         }
-        let rows = pes.div_ceil(columns);
+        let rows = pes.div_ceil(columns).min(reach.max(1).div_ceil(columns));
         let mut row_bases = Vec::with_capacity(rows as usize);
         for row in 0..rows {
             row_bases.push(links.len() as u32);
@@ -190,7 +200,7 @@ mod tests {
     #[test]
     fn a_tree_multicast_shares_the_links_above_the_destinations() {
         let mut links = Vec::new();
-        let tree = TreeTopology::new(&mut links, "distribution", &[2, 2], 8);
+        let tree = TreeTopology::new(&mut links, "distribution", &[2, 2], 4, 8);
         // Root, 2 level-0 links, 4 level-1 links.
         assert_eq!(links.len(), 7);
         let mut route = Vec::new();
@@ -203,7 +213,7 @@ mod tests {
     fn a_mesh_multicast_runs_along_each_destination_row() {
         // 10 PEs on a 4-column grid: rows 0..=2, row 2 holding PEs 8 and 9.
         let mut links = Vec::new();
-        let mesh = MeshTopology::new(&mut links, "distribution", 10, 4);
+        let mesh = MeshTopology::new(&mut links, "distribution", 10, 10, 4);
         assert_eq!(mesh.shape(), (3, 4));
         assert_eq!(links.len(), 12);
         let mut route = Vec::new();
@@ -217,5 +227,18 @@ mod tests {
         route.clear();
         assert_eq!(mesh.route(&[0], &mut route), 1);
         assert_eq!(route, vec![LinkId(0)]);
+    }
+
+    #[test]
+    fn only_the_reached_part_of_a_large_noc_is_built() {
+        // 16 M PEs of which 10 ever work: one mesh row of 4096 columns, not 4096 rows.
+        let mut links = Vec::new();
+        let mesh = MeshTopology::new(&mut links, "distribution", 1 << 24, 10, 1);
+        assert_eq!(mesh.shape(), (1, 4096));
+        assert_eq!(links.len(), 4096);
+        // A tree of 4096 × 4096 PEs reaching 10: one level-0 link, ten level-1 links and the root.
+        let mut links = Vec::new();
+        TreeTopology::new(&mut links, "distribution", &[4096, 4096], 10, 1);
+        assert_eq!(links.len(), 12);
     }
 }

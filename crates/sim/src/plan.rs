@@ -7,8 +7,10 @@
 //! whose digests collide are re-sorted by the footprints themselves), so the groups are exact. Every
 //! buffer is reused across steps.
 
+use crate::error::SimError;
 use crate::footprint::{Footprint, TensorAxes};
 use crate::geometry::TensorBox;
+use crate::memory;
 use crate::schedule::{PeWork, Translation};
 use crate::union::UnionCounter;
 use maestro_ir::{Accelerator, LayerType, Region, Tensor};
@@ -136,6 +138,12 @@ pub struct Planner {
     merged_transfers: Vec<PlannedTransfer>,
     merged_destinations: Vec<u32>,
     members: Vec<u32>,
+    /// Per multicast group of this step: its tensor's hull (for `merge_overlapping`).
+    hulls: Vec<TensorBox>,
+    /// Groups of one tensor in sweep order, the hull starts along one axis, and (root, group) pairs.
+    sweep: Vec<u32>,
+    starts: Vec<u64>,
+    component_members: Vec<(u32, u32)>,
 }
 
 impl Planner {
@@ -145,25 +153,29 @@ impl Planner {
         layer_type: LayerType,
         pes: usize,
         origin: Region,
-    ) -> Planner {
-        Planner {
+        layer: &str,
+    ) -> Result<Planner, SimError> {
+        let held = Held {
+            valid: false,
+            slot: 0,
+            region: origin,
+            step: 0,
+            output_resident: false,
+        };
+        Ok(Planner {
             axes,
             layer_type,
             simd_lanes: accelerator.simd_lanes.max(1),
             pipeline_latency: accelerator.mac_pipeline_latency,
             multicast: accelerator.distribution_noc.multicast,
             implicit_reduction: accelerator.collection_noc.implicit_reduction,
-            held: vec![
-                Held {
-                    valid: false,
-                    slot: 0,
-                    region: origin,
-                    step: 0,
-                    output_resident: false,
-                };
-                pes
-            ],
-            footprints: vec![[[Footprint::EMPTY; 3]; 2]; pes],
+            held: memory::filled(held, pes, layer, "per-PE L1 contents")?,
+            footprints: memory::filled(
+                [[Footprint::EMPTY; 3]; 2],
+                pes,
+                layer,
+                "per-PE L1 contents",
+            )?,
             needs: Vec::new(),
             leaving: Vec::new(),
             reloads: Vec::new(),
@@ -175,7 +187,11 @@ impl Planner {
             merged_transfers: Vec::new(),
             merged_destinations: Vec::new(),
             members: Vec::new(),
-        }
+            hulls: Vec::new(),
+            sweep: Vec::new(),
+            starts: Vec::new(),
+            component_members: Vec::new(),
+        })
     }
 
     /// The footprint of `tensor` that PE `pe` works on now (valid while its step is planned).
@@ -409,6 +425,12 @@ impl Planner {
     /// The per-element multicast rule: groups of the same tensor whose missing elements overlap
     /// (transitively) become one transfer of the union of their missing elements, delivered to all
     /// their PEs. Groups whose needs are disjoint stay separate transfers.
+    ///
+    /// Two groups are linked when they hold the same tensor, their hulls intersect and the union of
+    /// what they miss is smaller than the sum; the merged transfers are the connected components of
+    /// that graph (each named by its lowest group), so the order in which links are found does not
+    /// matter. Candidate pairs come from a sweep along the tensor axis on which the fewest hulls
+    /// overlap, so a step costs `O(G log G)` plus the pairs that overlap on that axis, not `O(G²)`.
     fn merge_overlapping(&mut self) {
         let groups = self.scratch_transfers.len();
         self.parents.clear();
@@ -421,57 +443,87 @@ impl Planner {
             }
             node
         }
+        self.hulls.clear();
+        for group in 0..groups {
+            let (tensor, pe) = self.representative(group);
+            self.hulls.push(self.current(pe, tensor).hull());
+        }
         let mut counter = std::mem::take(&mut self.union);
+        let mut sweep = std::mem::take(&mut self.sweep);
         let mut merged_any = false;
-        for a in 0..groups {
-            let (tensor_a, pe_a) = self.representative(a);
-            let hull_a = self.current(pe_a, tensor_a).hull();
-            for b in a + 1..groups {
-                let (tensor_b, pe_b) = self.representative(b);
-                if tensor_a != tensor_b {
-                    continue;
-                }
-                let hull_b = self.current(pe_b, tensor_b).hull();
-                if hull_a.intersect(&hull_b).volume() == 0 {
-                    continue;
-                }
-                let (ra, rb) = (
-                    root(&mut self.parents, a as u32),
-                    root(&mut self.parents, b as u32),
-                );
-                if ra == rb {
-                    continue;
-                }
-                let units = [
-                    (self.current(pe_a, tensor_a), self.previous(pe_a, tensor_a)),
-                    (self.current(pe_b, tensor_b), self.previous(pe_b, tensor_b)),
-                ];
-                let union = counter.missing_union(&units);
-                let separate =
-                    self.scratch_transfers[a].elements + self.scratch_transfers[b].elements;
-                if union < separate {
-                    self.parents[ra.max(rb) as usize] = ra.min(rb);
-                    merged_any = true;
+        for tensor in 0..2 {
+            sweep.clear();
+            sweep.extend((0..groups as u32).filter(|&group| {
+                self.scratch_transfers[group as usize].tensor as usize == tensor
+                    && self.hulls[group as usize].volume() > 0
+            }));
+            if sweep.len() < 2 {
+                continue;
+            }
+            let axis = self.sweep_axis(&mut sweep);
+            let start = |planner: &Planner, group: u32| -> u64 {
+                planner.hulls[group as usize].ranges()[axis].start
+            };
+            sweep.sort_unstable_by_key(|&group| (start(self, group), group));
+            for (position, &a) in sweep.iter().enumerate() {
+                let end_a = self.hulls[a as usize].ranges()[axis].end;
+                for &b in &sweep[position + 1..] {
+                    if start(self, b) >= end_a {
+                        break;
+                    }
+                    let (low, high) = (a.min(b) as usize, a.max(b) as usize);
+                    if self.hulls[low].intersect(&self.hulls[high]).volume() == 0 {
+                        continue;
+                    }
+                    let (ra, rb) = (
+                        root(&mut self.parents, low as u32),
+                        root(&mut self.parents, high as u32),
+                    );
+                    if ra == rb {
+                        continue;
+                    }
+                    let (pe_low, pe_high) =
+                        (self.representative(low).1, self.representative(high).1);
+                    let units = [
+                        (self.current(pe_low, tensor), self.previous(pe_low, tensor)),
+                        (
+                            self.current(pe_high, tensor),
+                            self.previous(pe_high, tensor),
+                        ),
+                    ];
+                    let union = counter.missing_union(&units);
+                    let separate = self.scratch_transfers[low].elements
+                        + self.scratch_transfers[high].elements;
+                    if union < separate {
+                        self.parents[ra.max(rb) as usize] = ra.min(rb);
+                        merged_any = true;
+                    }
                 }
             }
         }
+        self.sweep = sweep;
         if !merged_any {
             self.union = counter;
             return;
         }
+        // Members of each component, in group order: the root (its lowest group) first.
+        self.component_members.clear();
+        for group in 0..groups as u32 {
+            let group_root = root(&mut self.parents, group);
+            self.component_members.push((group_root, group));
+        }
+        self.component_members.sort_unstable();
         self.merged_transfers.clear();
         self.merged_destinations.clear();
-        for group in 0..groups {
-            if root(&mut self.parents, group as u32) != group as u32 {
-                continue;
-            }
+        let mut index = 0;
+        while index < self.component_members.len() {
+            let group = self.component_members[index].0;
             self.members.clear();
-            for other in group..groups {
-                if root(&mut self.parents, other as u32) == group as u32 {
-                    self.members.push(other as u32);
-                }
+            while index < self.component_members.len() && self.component_members[index].0 == group {
+                self.members.push(self.component_members[index].1);
+                index += 1;
             }
-            let first = &self.scratch_transfers[group];
+            let first = &self.scratch_transfers[group as usize];
             let tensor = first.tensor;
             let start = self.merged_destinations.len() as u32;
             let mut delivered = 0u64;
@@ -515,6 +567,34 @@ impl Planner {
             &mut self.scratch_destinations,
             &mut self.merged_destinations,
         );
+    }
+
+    /// The hull axis along which the fewest pairs of `groups`' hulls overlap (pairs counted from the
+    /// sorted starts with a binary search per hull), so the sweep visits as few candidates as it can.
+    fn sweep_axis(&mut self, groups: &mut [u32]) -> usize {
+        let rank = self.hulls[groups[0] as usize].ranges().len();
+        let mut best = (u64::MAX, 0);
+        for axis in 0..rank {
+            self.starts.clear();
+            self.starts.extend(
+                groups
+                    .iter()
+                    .map(|&group| self.hulls[group as usize].ranges()[axis].start),
+            );
+            self.starts.sort_unstable();
+            let mut pairs = 0u64;
+            for &group in groups.iter() {
+                let range = self.hulls[group as usize].ranges()[axis];
+                // Hulls starting inside this one, other than itself.
+                let from = self.starts.partition_point(|&start| start < range.start);
+                let to = self.starts.partition_point(|&start| start < range.end);
+                pairs = pairs.saturating_add((to - from) as u64 - 1);
+            }
+            if pairs < best.0 {
+                best = (pairs, axis);
+            }
+        }
+        best.1
     }
 
     /// A group's tensor index and its first PE (all its PEs have the same footprints).

@@ -65,6 +65,10 @@ pub struct Schedule {
     /// Global loop indices of each level's loops (a contiguous range per level).
     level_ranges: Vec<std::ops::Range<usize>>,
     pub pes_used: u64,
+    /// One more than the highest PE index that ever has work: the PEs whose state the simulator keeps.
+    /// It follows the mapping's spatial tiles, not the PE count: a level's units beyond its spatial
+    /// tiles never work, so 16 M PEs mapping 64 tiles cost 64 PEs of memory.
+    pub pe_extent: u64,
     pub total_steps: u64,
     /// Steps in one iteration of each global loop (the product of the counts inside it).
     pub block_steps: Vec<u64>,
@@ -81,8 +85,22 @@ impl Schedule {
         let mut loops = Vec::new();
         let mut level_ranges = Vec::new();
         let mut region = expansion.whole();
+        let mut highest_pe = 0u64;
         for depth in 0..expansion.levels.len() {
             let geometry = expansion.geometry(depth, &region);
+            // The nominal tile is the largest of its level, so no unit has more spatial tiles.
+            let working_units = if geometry.spatial_loops().is_empty() {
+                1
+            } else {
+                geometry
+                    .spatial
+                    .sub_clusters
+                    .min(geometry.spatial.tiles)
+                    .max(1)
+            };
+            highest_pe = highest_pe.saturating_add(
+                (working_units - 1).saturating_mul(expansion.levels[depth].pes_per_sub_cluster),
+            );
             let first = loops.len();
             for (entry, schedule) in geometry.schedule().iter().enumerate() {
                 if schedule.count() > 1 {
@@ -117,6 +135,7 @@ impl Schedule {
         let levels = expansion.levels.len();
         Ok(Schedule {
             pes_used: expansion.used_pes,
+            pe_extent: highest_pe.saturating_add(1).min(expansion.used_pes.max(1)),
             expansion,
             loops,
             level_ranges,
@@ -349,7 +368,9 @@ impl Schedule {
                 let reference = &self.cache[innermost][node.reference].geometry;
                 let (revisit, final_output) =
                     self.unit_flags(&node.geometry, reference, &step, unit);
-                if let Some(slot) = work.get_mut((node.first_pe + unit) as usize) {
+                let pe = (node.first_pe + unit) as usize;
+                debug_assert!(pe < work.len(), "the PE extent covers every PE with work");
+                if let Some(slot) = work.get_mut(pe) {
                     *slot = PeWork {
                         active: true,
                         region,
@@ -478,7 +499,7 @@ impl Schedule {
                 revisit: false,
                 final_output: false,
             };
-            self.pes_used as usize
+            self.pe_extent as usize
         ];
         loop {
             self.work_at(&indices, &mut work);

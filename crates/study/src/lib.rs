@@ -22,5 +22,8 @@ pub use error::StudyError;
 pub use front::{simulate_front, FrontSimulation};
 pub use param::{Param, ParamSpec, ParamValue};
 pub use space::SweepSpace;
-pub use sweep::{run_sweep, Engine, Sweep, SweepOptions, SweepResult};
+pub use sweep::{
+    for_each_sweep_point, run_sweep, sweep_frame, Engine, PointResult, Sweep, SweepOptions,
+    SweepResult,
+};
 pub use workload::{select_layers, Dataflow, Workload};

@@ -336,6 +336,44 @@ pub fn run_sweep(
     options: &SweepOptions,
     progress: &(dyn Fn(u64) + Sync),
 ) -> SweepResult {
+    let mut result = sweep_frame(sweep, options);
+    result.points.reserve(sweep.points());
+    for_each_sweep_point(sweep, options, progress, &mut |point| {
+        result.points.push(point);
+        std::ops::ControlFlow::Continue(())
+    });
+    result
+}
+
+/// Everything of the sweep's [`SweepResult`] except its points (what a streamed output's header
+/// needs).
+pub fn sweep_frame(sweep: &Sweep, options: &SweepOptions) -> SweepResult {
+    SweepResult {
+        network: sweep.workload.network.name.clone(),
+        engine: options.engine,
+        params: sweep.space.params(),
+        layers: sweep
+            .workload
+            .network
+            .layers
+            .iter()
+            .map(|layer| layer.name.clone())
+            .collect(),
+        points: Vec::new(),
+    }
+}
+
+/// Runs the sweep and hands every point to `sink` in [`SweepResult::points`] order, a block of points
+/// at a time as the block finishes, so memory holds one block of outcomes, not the whole sweep (a
+/// million-point sweep streams in bounded memory). `sink` may stop the sweep early with
+/// `ControlFlow::Break` (a closed output). Blocks hold a fixed number of jobs per worker and are
+/// evaluated by index, so the points do not depend on the thread count.
+pub fn for_each_sweep_point(
+    sweep: &Sweep,
+    options: &SweepOptions,
+    progress: &(dyn Fn(u64) + Sync),
+    sink: &mut dyn FnMut(PointResult) -> std::ops::ControlFlow<()>,
+) {
     let network = &sweep.workload.network;
     let layers = network.layers.len();
     let (groups, group_of) = group_points(sweep);
@@ -350,61 +388,70 @@ pub fn run_sweep(
         threads: 1,
         ..options.sim.clone()
     };
-    // Analytical-only sweeps evaluate whole points in chunks; the simulator runs one layer per job.
-    let outcomes: Vec<LayerOutcome> = if options.engine.simulated() {
-        ordered_map_with(
-            sweep.points() * layers,
-            options.threads,
-            1,
-            || sweep.base.clone(),
-            |scratch, job| {
-                let (point, layer) = (job / layers, job % layers);
-                sweep
-                    .space
-                    .apply_point(scratch, point as u64 % points_per_dataflow);
-                let group = &prepared[group_of[point] as usize];
-                evaluate_both(
-                    group,
-                    layer,
-                    scratch,
-                    &network.name,
-                    options.engine,
-                    &sim_options,
-                )
-            },
-            &|n| progress(n),
-        )
+    let chunk = (4096 / layers.max(1)).max(1);
+    let block = if options.engine.simulated() {
+        64 * options.threads.max(1)
     } else {
-        let chunk = (4096 / layers.max(1)).max(1);
-        ordered_map_with(
-            sweep.points(),
-            options.threads,
-            chunk,
-            || sweep.base.clone(),
-            |scratch, point| {
-                sweep
-                    .space
-                    .apply_point(scratch, point as u64 % points_per_dataflow);
-                let group = &prepared[group_of[point] as usize];
-                (0..layers)
-                    .map(|layer| evaluate_analytical(group, layer, scratch))
-                    .collect::<Vec<_>>()
-            },
-            &|n| progress(n.saturating_mul(layers as u64)),
-        )
-        .into_iter()
-        .flatten()
-        .collect()
+        2 * chunk * options.threads.max(1)
     };
-    let mut outcomes = outcomes.into_iter();
-    let mut points = Vec::with_capacity(sweep.points());
-    for dataflow in &sweep.workload.dataflows {
-        for point in 0..points_per_dataflow {
-            let values = sweep.space.values(point);
+    let total_points = sweep.points();
+    let mut first = 0;
+    while first < total_points {
+        let end = (first + block).min(total_points);
+        // Analytical-only sweeps evaluate whole points in chunks; the simulator runs one layer per job.
+        let outcomes: Vec<LayerOutcome> = if options.engine.simulated() {
+            ordered_map_with(
+                (end - first) * layers,
+                options.threads,
+                1,
+                || sweep.base.clone(),
+                |scratch, job| {
+                    let (point, layer) = (first + job / layers, job % layers);
+                    sweep
+                        .space
+                        .apply_point(scratch, point as u64 % points_per_dataflow);
+                    let group = &prepared[group_of[point] as usize];
+                    evaluate_both(
+                        group,
+                        layer,
+                        scratch,
+                        &network.name,
+                        options.engine,
+                        &sim_options,
+                    )
+                },
+                &|n| progress(n),
+            )
+        } else {
+            ordered_map_with(
+                end - first,
+                options.threads,
+                chunk,
+                || sweep.base.clone(),
+                |scratch, job| {
+                    let point = first + job;
+                    sweep
+                        .space
+                        .apply_point(scratch, point as u64 % points_per_dataflow);
+                    let group = &prepared[group_of[point] as usize];
+                    (0..layers)
+                        .map(|layer| evaluate_analytical(group, layer, scratch))
+                        .collect::<Vec<_>>()
+                },
+                &|n| progress(n.saturating_mul(layers as u64)),
+            )
+            .into_iter()
+            .flatten()
+            .collect()
+        };
+        let mut outcomes = outcomes.into_iter();
+        for point in first..end {
+            let dataflow = &sweep.workload.dataflows[point / points_per_dataflow.max(1) as usize];
+            let values = sweep.space.values(point as u64 % points_per_dataflow);
             let accelerator = sweep.space.accelerator(&sweep.base, &values);
             let hardware = area_power(&accelerator);
             let layer_outcomes: Vec<LayerOutcome> = outcomes.by_ref().take(layers).collect();
-            points.push(PointResult {
+            let result = PointResult {
                 dataflow: dataflow.label(),
                 values,
                 area: hardware.area,
@@ -421,19 +468,12 @@ pub fn run_sweep(
                         .map(|numbers| (numbers.runtime, numbers.energy))
                 }),
                 layers: layer_outcomes,
-            });
+            };
+            if sink(result).is_break() {
+                return;
+            }
         }
-    }
-    SweepResult {
-        network: network.name.clone(),
-        engine: options.engine,
-        params: sweep.space.params(),
-        layers: network
-            .layers
-            .iter()
-            .map(|layer| layer.name.clone())
-            .collect(),
-        points,
+        first = end;
     }
 }
 

@@ -65,23 +65,32 @@ pub fn select_layers(network: &Network, selection: &[String]) -> Result<Network,
     let mut chosen: Vec<usize> = Vec::new();
     for item in selection {
         let item = item.trim();
-        let index = match network.layers.iter().position(|layer| layer.name == item) {
-            Some(index) => index,
-            None => match item.parse::<usize>() {
-                Ok(index) if index < network.layers.len() => index,
-                Ok(index) => {
-                    return Err(StudyError::LayerIndexOutOfRange {
-                        index,
-                        count: network.layers.len(),
-                    })
+        // A name selects every layer that bears it (names may repeat in a network).
+        let named: Vec<usize> = (0..network.layers.len())
+            .filter(|&index| network.layers[index].name == item)
+            .collect();
+        if !named.is_empty() {
+            for index in named {
+                if !chosen.contains(&index) {
+                    chosen.push(index);
                 }
-                Err(_) => {
-                    return Err(StudyError::UnknownLayer {
-                        name: item.to_owned(),
-                        available: available_names(network),
-                    })
-                }
-            },
+            }
+            continue;
+        }
+        let index = match item.parse::<usize>() {
+            Ok(index) if index < network.layers.len() => index,
+            Ok(index) => {
+                return Err(StudyError::LayerIndexOutOfRange {
+                    index,
+                    count: network.layers.len(),
+                })
+            }
+            Err(_) => {
+                return Err(StudyError::UnknownLayer {
+                    name: item.to_owned(),
+                    available: available_names(network),
+                })
+            }
         };
         if !chosen.contains(&index) {
             chosen.push(index);

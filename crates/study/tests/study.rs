@@ -229,3 +229,37 @@ fn the_simulated_front_matches_a_direct_simulation_of_each_point() {
         assert!(simulation.failure.is_none());
     }
 }
+
+#[test]
+fn a_streamed_sweep_hands_points_over_in_order_before_the_sweep_ends() {
+    // 2 dataflows × 8192 L2 sizes: two blocks, so points must arrive while work remains.
+    let sweep = sweep(&["l2.size=100000..108191"]);
+    let options = SweepOptions {
+        engine: Engine::Analytical,
+        threads: 2,
+        ..SweepOptions::default()
+    };
+    let evaluated = std::sync::atomic::AtomicU64::new(0);
+    let mut streamed = maestro_study::sweep_frame(&sweep, &options);
+    let mut evaluated_at_first_point = None;
+    maestro_study::for_each_sweep_point(
+        &sweep,
+        &options,
+        &|n| {
+            evaluated.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+        },
+        &mut |point| {
+            evaluated_at_first_point
+                .get_or_insert(evaluated.load(std::sync::atomic::Ordering::Relaxed));
+            streamed.points.push(point);
+            std::ops::ControlFlow::Continue(())
+        },
+    );
+    assert!(evaluated_at_first_point.is_some_and(|n| n < sweep.evaluations()));
+    assert_eq!(streamed, run_sweep(&sweep, &options, &|_| {}));
+    let one_thread = SweepOptions {
+        threads: 1,
+        ..options
+    };
+    assert_eq!(streamed, run_sweep(&sweep, &one_thread, &|_| {}));
+}

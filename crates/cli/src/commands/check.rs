@@ -1,21 +1,29 @@
 //! `maestro check`: parse, map and validate a network, then print its summary.
 
 use crate::failure::{invalid, Failure};
-use crate::input::{load_network, LoadedNetwork};
-use crate::output::emit;
+use crate::input::{check_mappings, load_network, LoadedNetwork};
+use crate::output::{emit, Output};
 use crate::settings::CheckSettings;
-use maestro_ir::Accelerator;
+use maestro_cost::AnalysisOptions;
 use std::process::ExitCode;
 
 pub fn run(settings: CheckSettings) -> Result<ExitCode, Failure> {
+    let output = Output::open(None)?;
     let loaded = load_network(&settings.source, &settings.accelerator)?;
     check_shapes(&loaded)?;
-    if settings.check_fit {
-        check_fit(&loaded, &settings.accelerator)?;
-    }
+    // The engines' own checks, on the given hardware or the default accelerator: the shared
+    // expansion (with the directive located), then the analytical model's verdict, so that `check`
+    // accepts exactly what `analyze` accepts.
+    check_mappings(&loaded, &settings.accelerator)?;
+    maestro_cost::analyze_network(
+        &loaded.network,
+        &settings.accelerator,
+        &AnalysisOptions::default(),
+    )
+    .map_err(|error| invalid(format!("{}: {error}", loaded.file_name)))?;
     let mut text = maestro_report::render_network_summary(&loaded.network);
     text.push_str(&format!("{}: valid\n", loaded.file_name));
-    emit(&text, None)?;
+    emit(&text, output)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -41,28 +49,4 @@ fn check_shapes(loaded: &LoadedNetwork) -> Result<(), Failure> {
             problems.join("; ")
         )))
     }
-}
-
-/// The PEs a mapping asks for (the product of its `Cluster` sizes) must exist.
-fn check_fit(loaded: &LoadedNetwork, accelerator: &Accelerator) -> Result<(), Failure> {
-    for (index, layer) in loaded.network.layers.iter().enumerate() {
-        let Some(mapping) = &layer.mapping else {
-            continue;
-        };
-        let needed = mapping
-            .cluster_sizes()
-            .into_iter()
-            .try_fold(1u64, |product, size| product.checked_mul(size));
-        let fits = needed.is_some_and(|needed| needed <= accelerator.num_pes);
-        if !fits {
-            let needed =
-                needed.map_or_else(|| "more than 2^64".to_owned(), |needed| needed.to_string());
-            let message = format!(
-                "layer {} needs {needed} PEs (the product of its Cluster sizes) but the accelerator has {}",
-                layer.name, accelerator.num_pes
-            );
-            return Err(crate::spans::cluster_diagnostic(loaded, index, message));
-        }
-    }
-    Ok(())
 }

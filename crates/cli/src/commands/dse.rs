@@ -3,13 +3,14 @@
 //! sub-spaces beyond a cap pruned before evaluation; the valid points and the Pareto front of the
 //! objective and area.
 
-use super::sweep::{
-    load_workload, progress_bar, usage_error, worker_threads, write_svg, StudyInputArgs,
-};
 use crate::args::{HardwareArgs, OutputFormat};
 use crate::failure::Failure;
-use crate::output::emit;
+use crate::output::{emit, Output};
 use crate::settings::assemble_accelerator;
+use crate::shared::{
+    load_workload, open_optional, progress_bar, usage_error, worker_threads, write_svg,
+    StudyInputArgs,
+};
 use clap::{Args, ValueEnum};
 use maestro_report::study as render;
 use maestro_sim::SimOptions;
@@ -45,10 +46,10 @@ pub struct DseArgs {
     #[arg(long, value_name = "VALUES")]
     pub bandwidth: Option<String>,
     /// Largest area in mm² (the model's µm² / 10⁶).
-    #[arg(long, value_name = "MM2")]
+    #[arg(long, value_name = "MM2", allow_negative_numbers = true)]
     pub area_cap: Option<f64>,
     /// Largest power in mW.
-    #[arg(long, value_name = "MW")]
+    #[arg(long, value_name = "MW", allow_negative_numbers = true)]
     pub power_cap: Option<f64>,
     /// What to minimise (with area, for the Pareto front).
     #[arg(long, value_enum, default_value_t = ObjectiveArg::Edp)]
@@ -104,6 +105,8 @@ pub fn run(args: DseArgs) -> Result<ExitCode, Failure> {
             }
         }
     }
+    let output = Output::open(args.output.as_deref())?;
+    let plot = open_optional(args.plot.as_deref())?;
     let base = assemble_accelerator(&args.hardware, false)?;
     let (workload, _) = load_workload(&args.input, &base)?;
     let dse = Dse {
@@ -134,14 +137,14 @@ pub fn run(args: DseArgs) -> Result<ExitCode, Failure> {
         });
         bar.finish_and_clear();
     }
-    if let Some(path) = &args.plot {
-        write_svg(path, render::dse_scatter_svg(&result))?;
+    if let Some(plot) = plot {
+        write_svg(plot, render::dse_scatter_svg(&result))?;
     }
     let text = match args.format {
         OutputFormat::Table => render::render_dse_table(&result),
         OutputFormat::Csv => render::render_dse_csv(&result),
         OutputFormat::Json => render::render_dse_json(&result),
     };
-    emit(&text, args.output.as_deref())?;
+    emit(&text, output)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -4,50 +4,23 @@
 //! (`--mapping`/`--model` with several `--dataflow`s, `--layers`) is shared with `maestro dse`.
 
 use crate::args::{HardwareArgs, OutputFormat};
-use crate::failure::{invalid, Failure};
-use crate::input::{load_network, NetworkSource};
-use crate::output::emit;
+use crate::failure::Failure;
+use crate::output::{emit, Output};
 use crate::settings::assemble_accelerator;
-use clap::builder::PossibleValuesParser;
+use crate::shared::{
+    load_workload, open_optional, progress_bar, usage_error, worker_threads, write_svg,
+    StudyInputArgs,
+};
 use clap::{Args, ValueEnum};
-use indicatif::{ProgressBar, ProgressStyle};
-use maestro_ir::Accelerator;
 use maestro_report::study as render;
 use maestro_sim::SimOptions;
 use maestro_study::{
-    contention_study, run_sweep, select_layers, Dataflow, Engine, ParamSpec, Sweep, SweepOptions,
-    SweepSpace, Workload,
+    contention_study, for_each_sweep_point, run_sweep, sweep_frame, Engine, ParamSpec, Sweep,
+    SweepOptions, SweepSpace,
 };
-use maestro_templates::DataflowStyle;
-use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::ops::ControlFlow;
+use std::path::PathBuf;
 use std::process::ExitCode;
-
-/// What a dataflow template name may be.
-const DATAFLOW_NAMES: [&str; 5] = ["kcp_ws", "nlr", "xp_ws", "yxp_os", "rs"];
-
-/// The network and dataflows of a study.
-#[derive(Debug, Args)]
-pub struct StudyInputArgs {
-    /// A mapping file (`.m`): layers with their `Dataflow` blocks.
-    #[arg(long, value_name = "FILE", conflicts_with = "model")]
-    pub mapping: Option<PathBuf>,
-    /// A model file (`.m`): layer shapes only; pair it with --dataflow.
-    #[arg(long, value_name = "FILE")]
-    pub model: Option<PathBuf>,
-    /// Dataflow templates that map --model, comma-separated; each is a line of the study.
-    #[arg(
-        long,
-        value_name = "NAMES",
-        requires = "model",
-        value_delimiter = ',',
-        value_parser = PossibleValuesParser::new(DATAFLOW_NAMES)
-    )]
-    pub dataflow: Vec<String>,
-    /// Only these layers, comma-separated: names, or 0-based indices.
-    #[arg(long, value_name = "LAYERS", value_delimiter = ',')]
-    pub layers: Vec<String>,
-}
 
 /// Which engines a sweep runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -96,96 +69,6 @@ fn parse_param(text: &str) -> Result<ParamSpec, String> {
     ParamSpec::parse(text).map_err(|error| error.to_string())
 }
 
-/// A usage error (exit 2) raised after clap's own checks.
-pub fn usage_error(message: impl std::fmt::Display) -> Failure {
-    let mut command = <crate::args::Cli as clap::CommandFactory>::command();
-    Failure::Usage(command.error(clap::error::ErrorKind::ArgumentConflict, message))
-}
-
-/// `--threads`, or the available parallelism.
-pub fn worker_threads(flag: Option<u32>) -> usize {
-    match flag {
-        Some(threads) => threads as usize,
-        None => std::thread::available_parallelism().map_or(1, |threads| threads.get()),
-    }
-}
-
-/// Reads the network, keeps the chosen layers and lists the dataflows.
-pub fn load_workload(
-    input: &StudyInputArgs,
-    accelerator: &Accelerator,
-) -> Result<(Workload, String), Failure> {
-    let styles: Vec<DataflowStyle> = input
-        .dataflow
-        .iter()
-        .filter_map(|name| DataflowStyle::from_name(name))
-        .collect();
-    let source = match (&input.mapping, &input.model) {
-        (Some(path), _) => NetworkSource::Mapping(path.clone()),
-        (None, Some(path)) => NetworkSource::Model {
-            path: path.clone(),
-            dataflow: styles.first().copied(),
-        },
-        (None, None) => NetworkSource::EmbeddedDefault,
-    };
-    // Loading checks that every layer has a dataflow (with a template: that the first applies).
-    let loaded = load_network(&source, accelerator)?;
-    let (network, dataflows) = match source {
-        NetworkSource::Model { .. } => {
-            let mut unique: Vec<Dataflow> = Vec::new();
-            for style in styles {
-                if !unique.contains(&Dataflow::Template(style)) {
-                    unique.push(Dataflow::Template(style));
-                }
-            }
-            (loaded.parsed.network.clone(), unique)
-        }
-        _ => (loaded.network.clone(), vec![Dataflow::Written]),
-    };
-    let network = if input.layers.is_empty() {
-        network
-    } else {
-        select_layers(&network, &input.layers)
-            .map_err(|error| invalid(format!("{}: {error}", loaded.file_name)))?
-    };
-    let workload = Workload::new(network, dataflows)
-        .map_err(|error| invalid(format!("{}: {error}", loaded.file_name)))?;
-    Ok((workload, loaded.file_name))
-}
-
-/// A progress bar on standard error when it is a terminal, hidden otherwise; without a known total,
-/// a counter.
-pub fn progress_bar(total: Option<u64>, what: &str) -> ProgressBar {
-    if !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    let (bar, template) = match total {
-        Some(total) => (
-            ProgressBar::new(total),
-            format!("{what} {{bar:30}} {{pos}}/{{len}} evaluations [{{elapsed}}]"),
-        ),
-        None => (
-            ProgressBar::no_length(),
-            format!("{what} {{pos}} evaluations [{{elapsed}}]"),
-        ),
-    };
-    if let Ok(style) = ProgressStyle::with_template(&template) {
-        bar.set_style(style);
-    }
-    bar
-}
-
-pub fn write_svg(
-    path: &Path,
-    svg: Result<String, maestro_report::validation::PlotError>,
-) -> Result<(), Failure> {
-    let svg = svg.map_err(|error| invalid(error.to_string()))?;
-    std::fs::write(path, svg).map_err(|error| Failure::Write {
-        target: path.display().to_string(),
-        error,
-    })
-}
-
 pub fn run(args: SweepArgs) -> Result<ExitCode, Failure> {
     let engine = match (args.engine, args.contention) {
         (Some(EngineArg::Analytical), true) => {
@@ -208,6 +91,8 @@ pub fn run(args: SweepArgs) -> Result<ExitCode, Failure> {
             maestro_study::StudyError::ContentionNeedsBandwidth,
         ));
     }
+    let output = Output::open(args.output.as_deref())?;
+    let plot = open_optional(args.plot.as_deref())?;
     let base = assemble_accelerator(&args.hardware, false)?;
     let (workload, _) = load_workload(&args.input, &base)?;
     let sweep = Sweep::new(base, space, workload).map_err(usage_error)?;
@@ -219,6 +104,9 @@ pub fn run(args: SweepArgs) -> Result<ExitCode, Failure> {
             ..SimOptions::default()
         },
     };
+    if args.format == OutputFormat::Csv && !args.contention {
+        return streamed_csv(&sweep, &options, output, plot);
+    }
     let bar = progress_bar(Some(sweep.evaluations()), "sweeping");
     let result = run_sweep(&sweep, &options, &|n| bar.inc(n));
     bar.finish_and_clear();
@@ -227,8 +115,8 @@ pub fn run(args: SweepArgs) -> Result<ExitCode, Failure> {
     } else {
         None
     };
-    if let Some(path) = &args.plot {
-        write_svg(path, render::sweep_plot_svg(&result))?;
+    if let Some(plot) = plot {
+        write_svg(plot, render::sweep_plot_svg(&result))?;
     }
     let text = match args.format {
         OutputFormat::Table => {
@@ -242,6 +130,46 @@ pub fn run(args: SweepArgs) -> Result<ExitCode, Failure> {
         OutputFormat::Csv => render::render_sweep_csv(&result),
         OutputFormat::Json => render::render_sweep_json(&result, contention.as_ref()),
     };
-    emit(&text, args.output.as_deref())?;
+    emit(&text, output)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A CSV sweep streams: the header, then each point's rows as its block of points finishes, so memory
+/// does not grow with the number of points (the plot, if any, keeps only each point's totals).
+fn streamed_csv(
+    sweep: &Sweep,
+    options: &SweepOptions,
+    mut output: Output,
+    plot: Option<Output>,
+) -> Result<ExitCode, Failure> {
+    let frame = sweep_frame(sweep, options);
+    output.write_str(&render::render_sweep_csv_header(&frame))?;
+    let mut plotted = plot.as_ref().map(|_| sweep_frame(sweep, options));
+    let mut failure = None;
+    let bar = progress_bar(Some(sweep.evaluations()), "sweeping");
+    for_each_sweep_point(sweep, options, &|n| bar.inc(n), &mut |mut point| {
+        if let Err(error) = output.write_str(&render::render_sweep_csv_point(&frame, &point)) {
+            failure = Some(error);
+            return ControlFlow::Break(());
+        }
+        match &mut plotted {
+            Some(plotted) => {
+                point.layers = Vec::new();
+                plotted.points.push(point);
+            }
+            // Nobody reads the rows any more and there is no plot to draw.
+            None if output.is_closed() => return ControlFlow::Break(()),
+            None => {}
+        }
+        ControlFlow::Continue(())
+    });
+    bar.finish_and_clear();
+    if let Some(failure) = failure {
+        return Err(failure);
+    }
+    if let (Some(plot), Some(plotted)) = (plot, &plotted) {
+        write_svg(plot, render::sweep_plot_svg(plotted))?;
+    }
+    output.finish()?;
     Ok(ExitCode::SUCCESS)
 }

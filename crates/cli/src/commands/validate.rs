@@ -4,8 +4,8 @@
 
 use crate::args::{HardwareArgs, OutputFormat, ValidateArgs};
 use crate::failure::{invalid, Failure};
-use crate::input::{load_network, read_bytes, NetworkSource};
-use crate::output::emit;
+use crate::input::{check_mappings, load_network, read_bytes, NetworkSource};
+use crate::output::{emit, write_file, Output};
 use crate::settings::{assemble_accelerator, network_source};
 use maestro_ir::{Accelerator, Network};
 use maestro_report::validation::{self as render, PlotFiles, SuiteCase, SuiteCaseJson};
@@ -96,15 +96,20 @@ impl ValidateSettings {
 }
 
 pub fn run(settings: ValidateSettings) -> Result<ExitCode, Failure> {
+    // Every output is checked before any work: the main output is opened, the report directory made.
+    let output = Output::open(settings.output.as_deref())?;
+    if let Some(directory) = &settings.report {
+        create_directory(directory)?;
+    }
     match &settings.mode {
         Mode::Network {
             source,
             accelerator,
-        } => run_network(&settings, source, accelerator),
+        } => run_network(&settings, source, accelerator, output),
         Mode::Suite {
             path,
             update_baseline,
-        } => run_suite(&settings, path, *update_baseline),
+        } => run_suite(&settings, path, *update_baseline, output),
     }
 }
 
@@ -112,8 +117,10 @@ fn run_network(
     settings: &ValidateSettings,
     source: &NetworkSource,
     accelerator: &Accelerator,
+    output: Output,
 ) -> Result<ExitCode, Failure> {
     let loaded = load_network(source, accelerator)?;
+    check_mappings(&loaded, accelerator)?;
     let network = &loaded.network;
     let validation = maestro_validate::validate_network(network, accelerator, &settings.options)
         .map_err(|error| invalid(format!("{}: {error}", loaded.file_name)))?;
@@ -125,7 +132,7 @@ fn run_network(
     if let Some(directory) = &settings.report {
         write_network_report(directory, &validation)?;
     }
-    emit(&text, settings.output.as_deref())?;
+    emit(&text, output)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -172,6 +179,7 @@ fn run_suite(
     settings: &ValidateSettings,
     path: &Path,
     update_baseline: bool,
+    output: Output,
 ) -> Result<ExitCode, Failure> {
     let suite_file = if path.is_dir() {
         path.join("suite.toml")
@@ -275,7 +283,7 @@ fn run_suite(
             text
         }
     };
-    emit(&text, settings.output.as_deref())?;
+    emit(&text, output)?;
     Ok(match gate {
         Some(gate) if !gate.passed() => ExitCode::from(crate::failure::EXIT_INVALID_INPUT),
         _ => ExitCode::SUCCESS,
@@ -351,13 +359,6 @@ fn suite_overview_rows(outcomes: &[CaseOutcome]) -> Vec<render::SuiteOverviewRow
 fn create_directory(directory: &Path) -> Result<(), Failure> {
     std::fs::create_dir_all(directory).map_err(|error| Failure::Write {
         target: directory.display().to_string(),
-        error,
-    })
-}
-
-fn write_file(path: &Path, text: &str) -> Result<(), Failure> {
-    std::fs::write(path, text).map_err(|error| Failure::Write {
-        target: path.display().to_string(),
         error,
     })
 }

@@ -4,6 +4,7 @@
 mod files;
 mod fuzz;
 mod round_trip;
+mod text;
 
 /// The proptest case count: `PROPTEST_CASES` if set (for long local runs), else `default`.
 pub fn case_count(default: u32) -> u32 {

@@ -44,7 +44,7 @@ pub fn render_sim_table(report: &NetworkSimReport, num_pes: u64) -> String {
             + tensors.weight.noc_elements_delivered
             + tensors.output.noc_elements_delivered;
         table.add_row([
-            layer.layer.clone(),
+            crate::cell::name_cell(&layer.layer),
             layer.cycles.to_string(),
             layer.macs.to_string(),
             CReal(if layer.cycles == 0 {

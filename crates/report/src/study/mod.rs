@@ -12,4 +12,7 @@ mod tests;
 pub use contention::{render_contention_json, render_contention_text};
 pub use dse::{render_dse_csv, render_dse_json, render_dse_table};
 pub use plots::{dse_scatter_svg, sweep_plot_svg};
-pub use sweep::{render_sweep_csv, render_sweep_json, render_sweep_table};
+pub use sweep::{
+    render_sweep_csv, render_sweep_csv_header, render_sweep_csv_point, render_sweep_json,
+    render_sweep_table,
+};

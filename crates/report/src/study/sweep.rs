@@ -95,6 +95,17 @@ fn latency_fields(summary: &maestro_sim::LatencySummary) -> [String; 4] {
 
 /// One row per dataflow, point and layer; columns of engines that did not run are left out.
 pub fn render_sweep_csv(result: &SweepResult) -> String {
+    let mut text = render_sweep_csv_header(result);
+    for point in &result.points {
+        text.push_str(&render_sweep_csv_point(result, point));
+    }
+    text
+}
+
+/// The CSV header line of a sweep (`frame`'s points are not read): a streamed CSV is this header,
+/// then [`render_sweep_csv_point`] for each point in order — the same bytes as [`render_sweep_csv`].
+pub fn render_sweep_csv_header(frame: &SweepResult) -> String {
+    let result = frame;
     let mut header: Vec<String> = vec!["dataflow".into()];
     header.extend(result.params.iter().map(|param| param.name().to_owned()));
     header.extend(["layer", "area_um2", "power_mw"].map(String::from));
@@ -129,12 +140,16 @@ pub fn render_sweep_csv(result: &SweepResult) -> String {
     header.push("error".into());
     let mut text = header.join(",");
     text.push('\n');
-    for point in &result.points {
-        for (layer, outcome) in result.layers.iter().zip(&point.layers) {
-            let row = csv_row(result, point, layer, outcome);
-            text.push_str(&row.join(","));
-            text.push('\n');
-        }
+    text
+}
+
+/// The CSV rows of one point (one per layer), each ending in a line break.
+pub fn render_sweep_csv_point(frame: &SweepResult, point: &PointResult) -> String {
+    let mut text = String::new();
+    for (layer, outcome) in frame.layers.iter().zip(&point.layers) {
+        let row = csv_row(frame, point, layer, outcome);
+        text.push_str(&row.join(","));
+        text.push('\n');
     }
     text
 }

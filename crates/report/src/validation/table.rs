@@ -49,7 +49,7 @@ fn layer_table(validation: &NetworkValidation) -> Table {
     for layer in &validation.layers {
         let runtime = layer.quantity(Quantity::Runtime);
         let mut row = vec![
-            layer.layer.clone(),
+            crate::cell::name_cell(&layer.layer),
             runtime.map_or_else(String::new, |q| amount(q.analytical)),
             runtime.map_or_else(String::new, |q| amount(q.simulated)),
             signed_percent(runtime.and_then(|q| q.error_percent)),
@@ -197,7 +197,7 @@ pub fn render_suite_overview(rows: &[SuiteOverviewRow<'_>]) -> String {
                 let runtime = summary.quantity(Quantity::Runtime);
                 let energy = summary.quantity(Quantity::Energy);
                 table.add_row([
-                    row.case.to_owned(),
+                    crate::cell::name_cell(row.case),
                     validation.layers.len().to_string(),
                     runtime.map_or_else(String::new, |s| stat(s, s.unweighted.mean)),
                     runtime.map_or_else(String::new, |s| stat(s, s.unweighted.max)),
@@ -221,7 +221,7 @@ pub fn render_suite_overview(rows: &[SuiteOverviewRow<'_>]) -> String {
             }
             Err(reason) => {
                 table.add_row([
-                    row.case.to_owned(),
+                    crate::cell::name_cell(row.case),
                     "failed".to_owned(),
                     String::new(),
                     String::new(),

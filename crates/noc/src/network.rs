@@ -1053,8 +1053,7 @@ impl Network {
             });
         }
         let mut last_output = u8::MAX;
-        for index in 0..bid_count {
-            let (output, input, vc, branch) = bids[index];
+        for &(output, input, vc, branch) in bids.iter() {
             if output == last_output {
                 continue;
             }

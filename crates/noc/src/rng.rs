@@ -45,7 +45,7 @@ impl Rng {
     /// A uniform integer in `0..bound` (`bound > 0`), by Lemire's multiply-shift (the bias is below
     /// 2^-32 for the small bounds used here).
     pub fn below(&mut self, bound: u32) -> u32 {
-        ((self.next_u64() >> 32) * u64::from(bound) >> 32) as u32
+        (((self.next_u64() >> 32) * u64::from(bound)) >> 32) as u32
     }
 }
 

@@ -16,6 +16,9 @@ use serde::Serialize;
 pub enum SimType {
     /// Latency and throughput at an offered load (BookSim `latency`).
     Latency,
+    /// Accepted throughput at an offered load, without the latency threshold and drain (BookSim
+    /// `throughput`).
+    Throughput,
     /// Completion time of a fixed batch (BookSim `batch`).
     Batch,
 }
@@ -116,7 +119,11 @@ impl RunSettings {
                 format!("must be between 1 and 1000000, found {}", self.batch_size),
             );
         }
-        if !(self.latency_thres > 0.0) || !(self.stopping_thres > 0.0) {
+        if self.latency_thres.is_nan()
+            || self.latency_thres <= 0.0
+            || self.stopping_thres.is_nan()
+            || self.stopping_thres <= 0.0
+        {
             return bad("latency_thres", "thresholds must be positive".into());
         }
         self.traffic
@@ -244,12 +251,13 @@ impl Driver {
 pub fn run(config: &NocConfig, settings: &RunSettings) -> Result<RunResult, NocError> {
     let mut driver = Driver::new(config, settings)?;
     match settings.sim_type {
-        SimType::Latency => latency_mode(&mut driver),
+        SimType::Latency => latency_mode(&mut driver, true),
+        SimType::Throughput => latency_mode(&mut driver, false),
         SimType::Batch => batch_mode(&mut driver),
     }
 }
 
-fn latency_mode(driver: &mut Driver) -> Result<RunResult, NocError> {
+fn latency_mode(driver: &mut Driver, measure_latency: bool) -> Result<RunResult, NocError> {
     let settings = driver.settings.clone();
     let period = u64::from(settings.sample_period);
     let mut warming = true;
@@ -274,12 +282,13 @@ fn latency_mode(driver: &mut Driver) -> Result<RunResult, NocError> {
         let accepted_change = ((accepted - previous_accepted) / accepted).abs();
         previous_latency = latency;
         previous_accepted = accepted;
-        if driver.latency_with_in_flight() > settings.latency_thres {
+        if measure_latency && driver.latency_with_in_flight() > settings.latency_thres {
             stable = false;
             break;
         }
-        let changed = !(latency_change <= settings.stopping_thres)
-            || !(accepted_change <= settings.stopping_thres);
+        // A NaN change (no sample yet) counts as changed, as in BookSim.
+        let within = |change: f64| change.is_finite() && change <= settings.stopping_thres;
+        let changed = (measure_latency && !within(latency_change)) || !within(accepted_change);
         if warming {
             if total_phases + 1 >= settings.warmup_periods {
                 clear_last = true;
@@ -295,7 +304,9 @@ fn latency_mode(driver: &mut Driver) -> Result<RunResult, NocError> {
         total_phases += 1;
     }
     let window = driver.network.stats();
-    if stable && !warming {
+    if !measure_latency {
+        // Throughput mode does not drain.
+    } else if stable && !warming {
         // Drain: stop measuring new packets and run until every measured packet has arrived.
         driver.measuring = false;
         let mut steps = 0u64;

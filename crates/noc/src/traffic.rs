@@ -50,13 +50,25 @@ impl TrafficPattern {
             let mut nodes = hotspots.to_vec();
             let rest = rest.trim();
             if !rest.is_empty() {
+                // hotspot({n1,n2}) or BookSim's file form hotspot({{n1,n2},{rates}}).
                 let inner = rest
-                    .strip_prefix("({")
-                    .and_then(|r| r.split('}').next())
-                    .ok_or_else(|| {
-                        bad(format!("expected hotspot({{n1,n2,...}}), found `{text}`"))
-                    })?;
-                for item in inner.split(',') {
+                    .strip_prefix('(')
+                    .and_then(|r| r.strip_suffix(')'))
+                    .ok_or_else(|| bad(format!("expected hotspot({{n1,n2,...}}), found `{text}`")))?
+                    .trim();
+                let inner = inner
+                    .strip_prefix('{')
+                    .and_then(|r| r.strip_suffix('}'))
+                    .unwrap_or(inner);
+                let (node_text, rate_text) = if let Some(grouped) = inner.strip_prefix('{') {
+                    match grouped.split_once('}') {
+                        Some((first, rest)) => (first, rest.trim_start_matches(',').trim()),
+                        None => return Err(bad(format!("unbalanced braces in `{text}`"))),
+                    }
+                } else {
+                    (inner, "")
+                };
+                for item in node_text.split(',') {
                     let node = item.trim().parse::<usize>().map_err(|_| {
                         bad(format!(
                             "hotspot node `{}` is not a node number",
@@ -64,6 +76,15 @@ impl TrafficPattern {
                         ))
                     })?;
                     nodes.push(node);
+                }
+                let rates: Vec<&str> = rate_text
+                    .trim_matches(|c| c == '{' || c == '}')
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|r| !r.is_empty())
+                    .collect();
+                if rates.windows(2).any(|pair| pair[0] != pair[1]) {
+                    return Err(bad("unequal hotspot rates are not modelled".into()));
                 }
             }
             if nodes.is_empty() {
@@ -155,7 +176,7 @@ impl TrafficPattern {
                 let shift = if *self == TrafficPattern::Neighbor {
                     1
                 } else {
-                    (k + 1) / 2 - 1
+                    k.div_ceil(2) - 1
                 };
                 let router = source / concentration;
                 let (x, y) = (router % k, router / k);

@@ -21,6 +21,28 @@ pub type Cycle = u64;
 
 const NO_PORT: u8 = u8::MAX;
 
+/// `(value + offset) % modulus` for `value, offset < modulus`, without a division (the
+/// allocators' round-robin distances sit in the innermost loops).
+#[inline]
+fn wrap_add(value: usize, offset: usize, modulus: usize) -> usize {
+    let sum = value + offset;
+    if sum >= modulus {
+        sum - modulus
+    } else {
+        sum
+    }
+}
+
+/// The round-robin distance from `pointer` forward to `index`, both below `modulus`.
+#[inline]
+fn distance_from(pointer: usize, index: usize, modulus: usize) -> usize {
+    if index >= pointer {
+        index - pointer
+    } else {
+        index + modulus - pointer
+    }
+}
+
 /// Where a packet goes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Destination {
@@ -162,7 +184,23 @@ struct Router {
     sw_input_pointer: Vec<u8>,
     sw_output_pointer: Vec<u8>,
     buffered: u32,
+    /// One bit per input VC (port-major) whose buffer holds a flit: the stages visit only these.
+    occupied: Vec<u64>,
     pending_arrivals: u32,
+    /// The earliest cycle at which a pending flit arrives (`Cycle::MAX` when none).
+    earliest_arrival: Cycle,
+    /// The earliest cycle at which the router can do anything: a flit or credit arrives, or a
+    /// buffered flit's next stage is due. Until then the router is skipped.
+    wake: Cycle,
+    /// The earliest cycle at which a pending credit becomes usable (`Cycle::MAX` when none).
+    earliest_credit: Cycle,
+    /// The last cycle the router was stepped (its buffers only change then).
+    last_visit: Cycle,
+    /// Input VCs waiting for route computation, for VC allocation, and absorbing into the adder:
+    /// the stages with nothing to do are skipped.
+    routing_vcs: u32,
+    allocating_vcs: u32,
+    absorbing_vcs: u32,
     /// Reduction: contributions absorbed per group (group index → count, weight).
     absorbed: Vec<(u32, u32, u32)>,
 }
@@ -217,6 +255,7 @@ pub struct Network {
     stats: StatsCollector,
     scratch_split: Vec<Vec<usize>>,
     scratch_requests: Vec<(usize, usize, usize)>,
+    scratch_slots: Vec<u16>,
 }
 
 impl Network {
@@ -261,7 +300,15 @@ impl Network {
             sw_input_pointer: vec![0; ports],
             sw_output_pointer: vec![0; ports],
             buffered: 0,
+            occupied: vec![0; (ports * vcs).div_ceil(64)],
             pending_arrivals: 0,
+            earliest_arrival: Cycle::MAX,
+            wake: Cycle::MAX,
+            last_visit: 0,
+            earliest_credit: Cycle::MAX,
+            routing_vcs: 0,
+            allocating_vcs: 0,
+            absorbing_vcs: 0,
             absorbed: Vec::new(),
         };
         let terminal = Terminal {
@@ -294,6 +341,7 @@ impl Network {
             stats,
             scratch_split: vec![Vec::new(); ports],
             scratch_requests: Vec::new(),
+            scratch_slots: Vec::new(),
             topology,
         })
     }
@@ -597,7 +645,7 @@ impl Network {
         }
         for router in 0..self.routers.len() {
             let state = &self.routers[router];
-            if state.buffered == 0 && state.pending_arrivals == 0 {
+            if state.wake > now {
                 continue;
             }
             self.router_step(router, now);
@@ -753,58 +801,144 @@ impl Network {
         let state = &mut self.routers[router];
         state.arrivals[port].push_back((arrival, vc as u8, flit));
         state.pending_arrivals += 1;
+        state.earliest_arrival = state.earliest_arrival.min(arrival);
+        state.wake = state.wake.min(arrival);
         self.flits_in_network += 1;
         self.last_progress = now;
         self.stats.flit_injected(measured);
     }
 
-    fn router_step(&mut self, router: usize, now: Cycle) {
-        self.router_receive(router, now);
-        if self.routers[router].buffered == 0 {
-            return;
+    /// The input VCs of `router` holding flits, in ascending (port-major) order.
+    fn occupied_slots(&mut self, router: usize) -> Vec<u16> {
+        let mut slots = std::mem::take(&mut self.scratch_slots);
+        slots.clear();
+        for (word_index, &word) in self.routers[router].occupied.iter().enumerate() {
+            let mut bits = word;
+            while bits != 0 {
+                slots.push((word_index * 64 + bits.trailing_zeros() as usize) as u16);
+                bits &= bits - 1;
+            }
         }
-        self.route_heads(router, now);
-        self.allocate_vcs(router, now);
-        self.allocate_switch(router, now);
-        self.stats
-            .router_occupancy(router, u64::from(self.routers[router].buffered));
+        slots
+    }
+
+    fn router_step(&mut self, router: usize, now: Cycle) {
+        let state = &mut self.routers[router];
+        // Buffer occupancy integrated over the cycles since the last visit.
+        let held = u64::from(state.buffered) * now.saturating_sub(state.last_visit);
+        state.last_visit = now;
+        self.stats.router_occupancy(router, held);
+        self.router_receive(router, now);
+        if self.routers[router].buffered > 0 {
+            self.route_heads(router, now);
+            self.allocate_vcs(router, now);
+            self.allocate_switch(router, now);
+        }
+        self.schedule_wake(router, now);
+    }
+
+    /// The next cycle the router has work: its earliest pending flit or credit, or the next
+    /// stage of a buffered flit (every cycle while a flit competes for a VC or the switch; a
+    /// flit waiting for a credit waits for the credit's arrival).
+    fn schedule_wake(&mut self, router: usize, now: Cycle) {
+        let vcs = self.vcs;
+        let state = &mut self.routers[router];
+        let mut wake = state.earliest_arrival.min(state.earliest_credit);
+        if state.buffered > 0 {
+            for (word_index, &word) in state.occupied.iter().enumerate() {
+                let mut bits = word;
+                while bits != 0 {
+                    let index = word_index * 64 + bits.trailing_zeros() as usize;
+                    bits &= bits - 1;
+                    let input = &state.inputs[index];
+                    let due = input.ready.max(now + 1);
+                    match input.state {
+                        VcState::Idle => {}
+                        VcState::Routing | VcState::VcAllocation => wake = wake.min(due),
+                        VcState::Active => {
+                            let blocked_on_credit = !input.absorbing
+                                && input
+                                    .branches
+                                    .iter()
+                                    .enumerate()
+                                    .find(|(b, _)| input.served & (1 << b) == 0)
+                                    .is_some_and(|(_, branch)| {
+                                        state.outputs
+                                            [branch.port as usize * vcs + branch.out_vc as usize]
+                                            .credits
+                                            == 0
+                                    });
+                            if !blocked_on_credit {
+                                wake = wake.min(due);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        state.wake = wake;
     }
 
     fn router_receive(&mut self, router: usize, now: Cycle) {
         let vcs = self.vcs;
         let routing_delay = u64::from(self.config.routing_delay);
         let state = &mut self.routers[router];
+        let receive_flits = state.earliest_arrival <= now;
+        let receive_credits = state.earliest_credit <= now;
+        let mut earliest = Cycle::MAX;
+        let mut earliest_credit = Cycle::MAX;
         for port in 0..self.ports {
-            while let Some(&(time, vc)) = state.credits[port].front() {
-                if time > now {
-                    break;
+            if receive_credits {
+                while let Some(&(time, vc)) = state.credits[port].front() {
+                    if time > now {
+                        earliest_credit = earliest_credit.min(time);
+                        break;
+                    }
+                    state.outputs[port * vcs + vc as usize].credits += 1;
+                    state.credits[port].pop_front();
                 }
-                state.outputs[port * vcs + vc as usize].credits += 1;
-                state.credits[port].pop_front();
+            }
+            if !receive_flits {
+                continue;
             }
             while let Some(&(time, vc, flit)) = state.arrivals[port].front() {
                 if time > now {
+                    earliest = earliest.min(time);
                     break;
                 }
                 state.arrivals[port].pop_front();
                 state.pending_arrivals -= 1;
                 state.buffered += 1;
-                let input = &mut state.inputs[port * vcs + vc as usize];
+                let slot = port * vcs + vc as usize;
+                state.occupied[slot / 64] |= 1 << (slot % 64);
+                let input = &mut state.inputs[slot];
                 input.buffer.push_back(flit);
                 if input.state == VcState::Idle && input.buffer.len() == 1 {
                     input.state = VcState::Routing;
                     input.ready = now + routing_delay;
+                    state.routing_vcs += 1;
                 } else if input.state == VcState::Active && input.buffer.len() == 1 {
                     input.ready = input.ready.max(now);
                 }
             }
+        }
+        if receive_flits {
+            state.earliest_arrival = earliest;
+        }
+        if receive_credits {
+            state.earliest_credit = earliest_credit;
         }
     }
 
     /// Route computation for heads whose route is due: fills the VC's options (and, for a
     /// multicast, its branches); a reduction packet reaching a merge point is absorbed.
     fn route_heads(&mut self, router: usize, now: Cycle) {
-        for index in 0..self.ports * self.vcs {
+        if self.routers[router].routing_vcs == 0 {
+            return;
+        }
+        let slots = self.occupied_slots(router);
+        for &slot in &slots {
+            let index = slot as usize;
             let input = &self.routers[router].inputs[index];
             if input.state != VcState::Routing || input.ready > now {
                 continue;
@@ -891,7 +1025,14 @@ impl Network {
                     &mut options,
                 )
             };
-            let input = &mut self.routers[router].inputs[index];
+            let state = &mut self.routers[router];
+            state.routing_vcs -= 1;
+            if absorbing {
+                state.absorbing_vcs += 1;
+            } else {
+                state.allocating_vcs += 1;
+            }
+            let input = &mut state.inputs[index];
             input.options = options;
             input.option_count = count as u8;
             input.allocated = 0;
@@ -905,18 +1046,24 @@ impl Network {
                 input.state = VcState::VcAllocation;
             }
         }
+        self.scratch_slots = slots;
     }
 
     /// Separable input-first VC allocation: each waiting input VC picks one free output VC among
     /// its route options (round robin), then each output VC grants one of its requesters (round
     /// robin). A multicast VC acquires one output VC per branch, one branch at a time.
     fn allocate_vcs(&mut self, router: usize, now: Cycle) {
+        if self.routers[router].allocating_vcs == 0 {
+            return;
+        }
         let vcs = self.vcs;
         let slots = self.ports * vcs;
         let mut requests = std::mem::take(&mut self.scratch_requests);
         requests.clear();
+        let occupied = self.occupied_slots(router);
         let state = &mut self.routers[router];
-        for index in 0..slots {
+        for &slot in &occupied {
+            let index = slot as usize;
             let input = &state.inputs[index];
             if input.state != VcState::VcAllocation || input.ready > now {
                 continue;
@@ -928,7 +1075,7 @@ impl Network {
                 if output.in_use || output.free_at > now {
                     return;
                 }
-                let distance = (candidate + slots - pointer) % slots;
+                let distance = distance_from(pointer, candidate, slots);
                 if best.map_or(true, |(_, d)| distance < d) {
                     best = Some((candidate, distance));
                 }
@@ -951,18 +1098,20 @@ impl Network {
         }
         if !requests.is_empty() {
             // Output arbitration: per output VC, the requester nearest after its pointer.
-            requests.sort_unstable_by_key(|&(output, input, _)| {
-                let pointer = state.vc_output_pointer[output] as usize;
-                (output, (input + slots - pointer) % slots)
-            });
+            if requests.len() > 1 {
+                requests.sort_unstable_by_key(|&(output, input, _)| {
+                    let pointer = state.vc_output_pointer[output] as usize;
+                    (output, distance_from(pointer, input, slots))
+                });
+            }
             let mut last_output = usize::MAX;
             for &(output, input, _) in requests.iter() {
                 if output == last_output {
                     continue;
                 }
                 last_output = output;
-                state.vc_output_pointer[output] = ((input + 1) % slots) as u16;
-                state.vc_input_pointer[input] = ((output + 1) % slots) as u16;
+                state.vc_output_pointer[output] = wrap_add(input, 1, slots) as u16;
+                state.vc_input_pointer[input] = wrap_add(output, 1, slots) as u16;
                 state.outputs[output].in_use = true;
                 let port = (output / vcs) as u8;
                 let out_vc = (output % vcs) as u8;
@@ -979,12 +1128,15 @@ impl Network {
                     entry.allocated += 1;
                 }
                 if entry.allocated as usize == entry.branches.len() {
+                    state.allocating_vcs -= 1;
+                    let entry = &mut state.inputs[input];
                     entry.state = VcState::Active;
                     entry.ready = now + u64::from(self.config.vc_alloc_delay);
                 }
             }
         }
         self.scratch_requests = requests;
+        self.scratch_slots = occupied;
     }
 
     /// Separable input-first switch allocation, then switch traversal: per input port, one active
@@ -996,14 +1148,20 @@ impl Network {
         // (output port, input port, vc, branch)
         let mut bids: [(u8, u8, u8, u8); 32] = [(0, 0, 0, 0); 32];
         let mut bid_count = 0;
+        let occupied = self.occupied_slots(router);
         {
             let state = &mut self.routers[router];
-            for port in 0..ports {
+            let mut cursor = 0;
+            while cursor < occupied.len() {
+                let port = occupied[cursor] as usize / vcs;
                 let vc_pointer = state.sw_vc_pointer[port] as usize;
                 let port_pointer = state.sw_input_pointer[port] as usize;
-                let mut best: Option<(usize, usize, usize, usize)> = None;
-                for step in 0..vcs {
-                    let vc = (vc_pointer + step) % vcs;
+                // Best bid of this input port: nearest output after the port pointer, then
+                // nearest VC after the VC pointer.
+                let mut best: Option<((usize, usize), usize, usize, usize)> = None;
+                while cursor < occupied.len() && occupied[cursor] as usize / vcs == port {
+                    let vc = occupied[cursor] as usize - port * vcs;
+                    cursor += 1;
                     let input = &state.inputs[port * vcs + vc];
                     if input.state != VcState::Active
                         || input.ready > now
@@ -1026,7 +1184,10 @@ impl Network {
                         self.stats.credit_stall(router);
                         continue;
                     }
-                    let distance = (branch.port as usize + ports - port_pointer) % ports;
+                    let distance = (
+                        distance_from(port_pointer, branch.port as usize, ports),
+                        distance_from(vc_pointer, vc, vcs),
+                    );
                     if best.map_or(true, |(d, _, _, _)| distance < d) {
                         best = Some((distance, vc, branch_index, branch.port as usize));
                     }
@@ -1039,17 +1200,18 @@ impl Network {
                 }
             }
         }
+        self.scratch_slots = occupied;
         // Reduction: absorbing VCs drain one flit per cycle into the adder without the switch.
         self.absorb(router, now);
         if bid_count == 0 {
             return;
         }
         let bids = &mut bids[..bid_count];
-        {
+        if bid_count > 1 {
             let state = &self.routers[router];
             bids.sort_unstable_by_key(|&(output, input, _, _)| {
                 let pointer = state.sw_output_pointer[output as usize] as usize;
-                (output, (input as usize + ports - pointer) % ports)
+                (output, distance_from(pointer, input as usize, ports))
             });
         }
         let mut last_output = u8::MAX;
@@ -1063,6 +1225,9 @@ impl Network {
     }
 
     fn absorb(&mut self, router: usize, now: Cycle) {
+        if self.routers[router].absorbing_vcs == 0 {
+            return;
+        }
         let vcs = self.vcs;
         for index in 0..self.ports * vcs {
             let input = &self.routers[router].inputs[index];
@@ -1084,6 +1249,7 @@ impl Network {
                 continue;
             }
             input.absorbing = false;
+            self.routers[router].absorbing_vcs -= 1;
             self.finish_packet_at_input(router, now, index);
             let packet = self.packets[flit.packet as usize].clone();
             self.release_packet(flit.packet);
@@ -1132,7 +1298,11 @@ impl Network {
     fn pop_and_credit(&mut self, router: usize, now: Cycle, port: usize, vc: usize) {
         let vcs = self.vcs;
         let state = &mut self.routers[router];
-        state.inputs[port * vcs + vc].buffer.pop_front();
+        let slot = port * vcs + vc;
+        state.inputs[slot].buffer.pop_front();
+        if state.inputs[slot].buffer.is_empty() {
+            state.occupied[slot / 64] &= !(1 << (slot % 64));
+        }
         state.buffered -= 1;
         // The credit goes back over the input's channel.
         let sw_delay = u64::from(self.config.sw_alloc_delay);
@@ -1148,13 +1318,20 @@ impl Network {
                 + u64::from(self.config.channel_latency)
                 + u64::from(self.config.credit_delay);
             let upstream_port = Topology::opposite(port);
-            self.routers[upstream].credits[upstream_port].push_back((usable, vc as u8));
+            let upstream_state = &mut self.routers[upstream];
+            upstream_state.credits[upstream_port].push_back((usable, vc as u8));
+            upstream_state.wake = upstream_state.wake.min(usable);
+            upstream_state.earliest_credit = upstream_state.earliest_credit.min(usable);
         }
     }
 
     /// After a tail leaves (or is absorbed): the VC is idle, or routes the next head at once.
     fn finish_packet_at_input(&mut self, router: usize, now: Cycle, index: usize) {
-        let input = &mut self.routers[router].inputs[index];
+        let state = &mut self.routers[router];
+        if !state.inputs[index].buffer.is_empty() {
+            state.routing_vcs += 1;
+        }
+        let input = &mut state.inputs[index];
         input.branches.clear();
         input.allocated = 0;
         input.served = 0;
@@ -1173,7 +1350,7 @@ impl Network {
         let sw_delay = u64::from(self.config.sw_alloc_delay);
         let state = &mut self.routers[router];
         state.sw_output_pointer[state.inputs[index].branches[branch].port as usize] =
-            ((port + 1) % self.ports) as u8;
+            wrap_add(port, 1, self.ports) as u8;
         let input = &mut state.inputs[index];
         let Some(&flit) = input.buffer.front() else {
             return;
@@ -1184,8 +1361,8 @@ impl Network {
         let all_served = input.served.count_ones() as usize == input.branches.len();
         let multicast = input.branches.len() > 1
             || self.packets[flit.packet as usize].destination == usize::MAX;
-        state.sw_input_pointer[port] = ((target.port as usize + 1) % self.ports) as u8;
-        state.sw_vc_pointer[port] = ((vc + 1) % vcs) as u8;
+        state.sw_input_pointer[port] = wrap_add(target.port as usize, 1, self.ports) as u8;
+        state.sw_vc_pointer[port] = wrap_add(vc, 1, vcs) as u8;
         let out_index = target.port as usize * vcs + target.out_vc as usize;
         state.outputs[out_index].credits -= 1;
         if flit.tail {
@@ -1226,13 +1403,18 @@ impl Network {
                 + 1
                 + u64::from(self.config.terminal_latency)
                 + u64::from(self.config.credit_delay);
-            self.routers[router].credits[out_port].push_back((usable, target.out_vc));
+            let state = &mut self.routers[router];
+            state.credits[out_port].push_back((usable, target.out_vc));
+            state.wake = state.wake.min(usable);
+            state.earliest_credit = state.earliest_credit.min(usable);
         } else if let Some(downstream) = self.topology.neighbour(router, out_port) {
             let arrival = flight + u64::from(self.config.channel_latency);
             let in_port = Topology::opposite(out_port);
             let next = &mut self.routers[downstream];
             next.arrivals[in_port].push_back((arrival, target.out_vc, out_flit));
             next.pending_arrivals += 1;
+            next.earliest_arrival = next.earliest_arrival.min(arrival);
+            next.wake = next.wake.min(arrival);
         }
     }
 }

@@ -33,6 +33,16 @@ fn wrap_add(value: usize, offset: usize, modulus: usize) -> usize {
     }
 }
 
+/// Buckets of the event wheel: a power of two above the longest channel delay.
+fn wheel_size(config: &NocConfig) -> usize {
+    let longest = u64::from(config.sw_alloc_delay)
+        + config.crossbar_delay()
+        + 2 * u64::from(config.channel_latency.max(config.terminal_latency))
+        + u64::from(config.credit_delay)
+        + 2;
+    (longest as usize + 1).next_power_of_two()
+}
+
 /// The round-robin distance from `pointer` forward to `index`, both below `modulus`.
 #[inline]
 fn distance_from(pointer: usize, index: usize, modulus: usize) -> usize {
@@ -130,6 +140,20 @@ struct Packet {
     counted: bool,
 }
 
+/// Something on a channel between routers, due at a known cycle.
+#[derive(Clone, Copy, Debug)]
+enum ChannelEvent {
+    /// A flit reaches an input buffer.
+    Flit {
+        router: u32,
+        port: u8,
+        vc: u8,
+        flit: Flit,
+    },
+    /// A credit for an output VC becomes usable.
+    Credit { router: u32, port: u8, vc: u8 },
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum VcState {
     Idle,
@@ -174,10 +198,6 @@ struct OutputVc {
 struct Router {
     inputs: Vec<InputVc>,
     outputs: Vec<OutputVc>,
-    /// Flits on their way into each input port: (arrival cycle, VC, flit), in arrival order.
-    arrivals: Vec<VecDeque<(Cycle, u8, Flit)>>,
-    /// Credits on their way back to each output port: (usable cycle, VC).
-    credits: Vec<VecDeque<(Cycle, u8)>>,
     vc_input_pointer: Vec<u16>,
     vc_output_pointer: Vec<u16>,
     sw_vc_pointer: Vec<u8>,
@@ -186,14 +206,9 @@ struct Router {
     buffered: u32,
     /// One bit per input VC (port-major) whose buffer holds a flit: the stages visit only these.
     occupied: Vec<u64>,
-    pending_arrivals: u32,
-    /// The earliest cycle at which a pending flit arrives (`Cycle::MAX` when none).
-    earliest_arrival: Cycle,
     /// The earliest cycle at which the router can do anything: a flit or credit arrives, or a
     /// buffered flit's next stage is due. Until then the router is skipped.
     wake: Cycle,
-    /// The earliest cycle at which a pending credit becomes usable (`Cycle::MAX` when none).
-    earliest_credit: Cycle,
     /// The last cycle the router was stepped (its buffers only change then).
     last_visit: Cycle,
     /// Input VCs waiting for route computation, for VC allocation, and absorbing into the adder:
@@ -256,6 +271,8 @@ pub struct Network {
     scratch_split: Vec<Vec<usize>>,
     scratch_requests: Vec<(usize, usize, usize)>,
     scratch_slots: Vec<u16>,
+    /// Channel events by due cycle modulo the wheel's size (a power of two larger than any delay).
+    wheel: Vec<Vec<ChannelEvent>>,
 }
 
 impl Network {
@@ -292,8 +309,6 @@ impl Network {
                 };
                 ports * vcs
             ],
-            arrivals: vec![VecDeque::new(); ports],
-            credits: vec![VecDeque::new(); ports],
             vc_input_pointer: vec![0; ports * vcs],
             vc_output_pointer: vec![0; ports * vcs],
             sw_vc_pointer: vec![0; ports],
@@ -301,11 +316,8 @@ impl Network {
             sw_output_pointer: vec![0; ports],
             buffered: 0,
             occupied: vec![0; (ports * vcs).div_ceil(64)],
-            pending_arrivals: 0,
-            earliest_arrival: Cycle::MAX,
             wake: Cycle::MAX,
             last_visit: 0,
-            earliest_credit: Cycle::MAX,
             routing_vcs: 0,
             allocating_vcs: 0,
             absorbing_vcs: 0,
@@ -342,6 +354,7 @@ impl Network {
             scratch_split: vec![Vec::new(); ports],
             scratch_requests: Vec::new(),
             scratch_slots: Vec::new(),
+            wheel: vec![Vec::new(); wheel_size(config)],
             topology,
         })
     }
@@ -611,6 +624,15 @@ impl Network {
     pub fn advance_to(&mut self, end: Cycle) -> Result<(), NocError> {
         while self.now < end {
             if self.is_idle() {
+                // Only credits can still be on their way: return them all before time jumps.
+                for bucket in 0..self.wheel.len() {
+                    for event in std::mem::take(&mut self.wheel[bucket]) {
+                        if let ChannelEvent::Credit { router, port, vc } = event {
+                            let state = &mut self.routers[router as usize];
+                            state.outputs[port as usize * self.vcs + vc as usize].credits += 1;
+                        }
+                    }
+                }
                 self.stats.idle_until(self.now, end);
                 self.now = end;
                 self.last_progress = end;
@@ -643,6 +665,7 @@ impl Network {
         for node in 0..self.terminals.len() {
             self.terminal_send(node, now);
         }
+        self.deliver_channel_events(now);
         for router in 0..self.routers.len() {
             let state = &self.routers[router];
             if state.wake > now {
@@ -798,11 +821,15 @@ impl Network {
         let measured = packet.measured;
         let (router, port) = self.topology.attachment(node);
         let arrival = now + 1 + u64::from(self.config.terminal_latency);
-        let state = &mut self.routers[router];
-        state.arrivals[port].push_back((arrival, vc as u8, flit));
-        state.pending_arrivals += 1;
-        state.earliest_arrival = state.earliest_arrival.min(arrival);
-        state.wake = state.wake.min(arrival);
+        self.schedule(
+            arrival,
+            ChannelEvent::Flit {
+                router: router as u32,
+                port: port as u8,
+                vc: vc as u8,
+                flit,
+            },
+        );
         self.flits_in_network += 1;
         self.last_progress = now;
         self.stats.flit_injected(measured);
@@ -828,11 +855,14 @@ impl Network {
         let held = u64::from(state.buffered) * now.saturating_sub(state.last_visit);
         state.last_visit = now;
         self.stats.router_occupancy(router, held);
-        self.router_receive(router, now);
         if self.routers[router].buffered > 0 {
-            self.route_heads(router, now);
-            self.allocate_vcs(router, now);
-            self.allocate_switch(router, now);
+            // Route computation and VC allocation change VC states only, and switch
+            // allocation gathers its bids before any flit leaves: one list serves all three.
+            let slots = self.occupied_slots(router);
+            self.route_heads(router, now, &slots);
+            self.allocate_vcs(router, now, &slots);
+            self.allocate_switch(router, now, &slots);
+            self.scratch_slots = slots;
         }
         self.schedule_wake(router, now);
     }
@@ -843,7 +873,7 @@ impl Network {
     fn schedule_wake(&mut self, router: usize, now: Cycle) {
         let vcs = self.vcs;
         let state = &mut self.routers[router];
-        let mut wake = state.earliest_arrival.min(state.earliest_credit);
+        let mut wake = Cycle::MAX;
         if state.buffered > 0 {
             for (word_index, &word) in state.occupied.iter().enumerate() {
                 let mut bits = word;
@@ -879,65 +909,65 @@ impl Network {
         state.wake = wake;
     }
 
-    fn router_receive(&mut self, router: usize, now: Cycle) {
+    fn schedule(&mut self, time: Cycle, event: ChannelEvent) {
+        let mask = self.wheel.len() - 1;
+        self.wheel[time as usize & mask].push(event);
+    }
+
+    /// Applies the flits and credits due now: flits enter their input buffers (a head at the
+    /// front of an idle VC starts route computation), credits return to their output VCs, and
+    /// the routers concerned are woken.
+    fn deliver_channel_events(&mut self, now: Cycle) {
+        let mask = self.wheel.len() - 1;
+        let bucket = now as usize & mask;
+        if self.wheel[bucket].is_empty() {
+            return;
+        }
+        let events = std::mem::take(&mut self.wheel[bucket]);
         let vcs = self.vcs;
         let routing_delay = u64::from(self.config.routing_delay);
-        let state = &mut self.routers[router];
-        let receive_flits = state.earliest_arrival <= now;
-        let receive_credits = state.earliest_credit <= now;
-        let mut earliest = Cycle::MAX;
-        let mut earliest_credit = Cycle::MAX;
-        for port in 0..self.ports {
-            if receive_credits {
-                while let Some(&(time, vc)) = state.credits[port].front() {
-                    if time > now {
-                        earliest_credit = earliest_credit.min(time);
-                        break;
+        for event in &events {
+            match *event {
+                ChannelEvent::Credit { router, port, vc } => {
+                    let state = &mut self.routers[router as usize];
+                    state.outputs[port as usize * vcs + vc as usize].credits += 1;
+                    state.wake = state.wake.min(now);
+                }
+                ChannelEvent::Flit {
+                    router,
+                    port,
+                    vc,
+                    flit,
+                } => {
+                    let state = &mut self.routers[router as usize];
+                    state.wake = state.wake.min(now);
+                    state.buffered += 1;
+                    let slot = port as usize * vcs + vc as usize;
+                    state.occupied[slot / 64] |= 1 << (slot % 64);
+                    let input = &mut state.inputs[slot];
+                    input.buffer.push_back(flit);
+                    if input.state == VcState::Idle && input.buffer.len() == 1 {
+                        input.state = VcState::Routing;
+                        input.ready = now + routing_delay;
+                        state.routing_vcs += 1;
+                    } else if input.state == VcState::Active && input.buffer.len() == 1 {
+                        input.ready = input.ready.max(now);
                     }
-                    state.outputs[port * vcs + vc as usize].credits += 1;
-                    state.credits[port].pop_front();
-                }
-            }
-            if !receive_flits {
-                continue;
-            }
-            while let Some(&(time, vc, flit)) = state.arrivals[port].front() {
-                if time > now {
-                    earliest = earliest.min(time);
-                    break;
-                }
-                state.arrivals[port].pop_front();
-                state.pending_arrivals -= 1;
-                state.buffered += 1;
-                let slot = port * vcs + vc as usize;
-                state.occupied[slot / 64] |= 1 << (slot % 64);
-                let input = &mut state.inputs[slot];
-                input.buffer.push_back(flit);
-                if input.state == VcState::Idle && input.buffer.len() == 1 {
-                    input.state = VcState::Routing;
-                    input.ready = now + routing_delay;
-                    state.routing_vcs += 1;
-                } else if input.state == VcState::Active && input.buffer.len() == 1 {
-                    input.ready = input.ready.max(now);
                 }
             }
         }
-        if receive_flits {
-            state.earliest_arrival = earliest;
-        }
-        if receive_credits {
-            state.earliest_credit = earliest_credit;
-        }
+        let mut events = events;
+        events.clear();
+        self.wheel[bucket] = events;
     }
 
     /// Route computation for heads whose route is due: fills the VC's options (and, for a
     /// multicast, its branches); a reduction packet reaching a merge point is absorbed.
-    fn route_heads(&mut self, router: usize, now: Cycle) {
+    fn route_heads(&mut self, router: usize, now: Cycle, slots: &[u16]) {
         if self.routers[router].routing_vcs == 0 {
             return;
         }
-        let slots = self.occupied_slots(router);
-        for &slot in &slots {
+        for &slot in slots {
             let index = slot as usize;
             let input = &self.routers[router].inputs[index];
             if input.state != VcState::Routing || input.ready > now {
@@ -954,7 +984,9 @@ impl Network {
                 vc_low: 0,
                 vc_high: 0,
             }; 3];
-            let mut branches = Vec::new();
+            // Unicast VCs keep their (cleared) branch list to reuse its allocation.
+            let mut branches = std::mem::take(&mut self.routers[router].inputs[index].branches);
+            branches.clear();
             let mut absorbing = false;
             let count = if let Some(group) = packet.group.filter(|_| packet.combined_at != router) {
                 if self.groups[group as usize].expected[router] > 0 {
@@ -1046,13 +1078,12 @@ impl Network {
                 input.state = VcState::VcAllocation;
             }
         }
-        self.scratch_slots = slots;
     }
 
     /// Separable input-first VC allocation: each waiting input VC picks one free output VC among
     /// its route options (round robin), then each output VC grants one of its requesters (round
     /// robin). A multicast VC acquires one output VC per branch, one branch at a time.
-    fn allocate_vcs(&mut self, router: usize, now: Cycle) {
+    fn allocate_vcs(&mut self, router: usize, now: Cycle, occupied: &[u16]) {
         if self.routers[router].allocating_vcs == 0 {
             return;
         }
@@ -1060,9 +1091,8 @@ impl Network {
         let slots = self.ports * vcs;
         let mut requests = std::mem::take(&mut self.scratch_requests);
         requests.clear();
-        let occupied = self.occupied_slots(router);
         let state = &mut self.routers[router];
-        for &slot in &occupied {
+        for &slot in occupied {
             let index = slot as usize;
             let input = &state.inputs[index];
             if input.state != VcState::VcAllocation || input.ready > now {
@@ -1136,19 +1166,17 @@ impl Network {
             }
         }
         self.scratch_requests = requests;
-        self.scratch_slots = occupied;
     }
 
     /// Separable input-first switch allocation, then switch traversal: per input port, one active
     /// VC with a flit and a downstream credit bids (round robin over output ports, and over VCs
     /// for the same output); per output port one bidder wins (round robin over inputs).
-    fn allocate_switch(&mut self, router: usize, now: Cycle) {
+    fn allocate_switch(&mut self, router: usize, now: Cycle, occupied: &[u16]) {
         let vcs = self.vcs;
         let ports = self.ports;
         // (output port, input port, vc, branch)
         let mut bids: [(u8, u8, u8, u8); 32] = [(0, 0, 0, 0); 32];
         let mut bid_count = 0;
-        let occupied = self.occupied_slots(router);
         {
             let state = &mut self.routers[router];
             let mut cursor = 0;
@@ -1200,7 +1228,6 @@ impl Network {
                 }
             }
         }
-        self.scratch_slots = occupied;
         // Reduction: absorbing VCs drain one flit per cycle into the adder without the switch.
         self.absorb(router, now);
         if bid_count == 0 {
@@ -1318,10 +1345,14 @@ impl Network {
                 + u64::from(self.config.channel_latency)
                 + u64::from(self.config.credit_delay);
             let upstream_port = Topology::opposite(port);
-            let upstream_state = &mut self.routers[upstream];
-            upstream_state.credits[upstream_port].push_back((usable, vc as u8));
-            upstream_state.wake = upstream_state.wake.min(usable);
-            upstream_state.earliest_credit = upstream_state.earliest_credit.min(usable);
+            self.schedule(
+                usable,
+                ChannelEvent::Credit {
+                    router: upstream as u32,
+                    port: upstream_port as u8,
+                    vc: vc as u8,
+                },
+            );
         }
     }
 
@@ -1403,18 +1434,26 @@ impl Network {
                 + 1
                 + u64::from(self.config.terminal_latency)
                 + u64::from(self.config.credit_delay);
-            let state = &mut self.routers[router];
-            state.credits[out_port].push_back((usable, target.out_vc));
-            state.wake = state.wake.min(usable);
-            state.earliest_credit = state.earliest_credit.min(usable);
+            self.schedule(
+                usable,
+                ChannelEvent::Credit {
+                    router: router as u32,
+                    port: out_port as u8,
+                    vc: target.out_vc,
+                },
+            );
         } else if let Some(downstream) = self.topology.neighbour(router, out_port) {
             let arrival = flight + u64::from(self.config.channel_latency);
             let in_port = Topology::opposite(out_port);
-            let next = &mut self.routers[downstream];
-            next.arrivals[in_port].push_back((arrival, target.out_vc, out_flit));
-            next.pending_arrivals += 1;
-            next.earliest_arrival = next.earliest_arrival.min(arrival);
-            next.wake = next.wake.min(arrival);
+            self.schedule(
+                arrival,
+                ChannelEvent::Flit {
+                    router: downstream as u32,
+                    port: in_port as u8,
+                    vc: target.out_vc,
+                    flit: out_flit,
+                },
+            );
         }
     }
 }

@@ -152,6 +152,10 @@ enum ChannelEvent {
     },
     /// A credit for an output VC becomes usable.
     Credit { router: u32, port: u8, vc: u8 },
+    /// A flit reaches its destination terminal.
+    Eject { node: u32, flit: Flit },
+    /// A credit for an injection VC reaches its terminal.
+    TerminalCredit { node: u32, vc: u8 },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -229,8 +233,6 @@ struct Terminal {
     last_vc: u8,
     credits: Vec<u32>,
     in_use: Vec<bool>,
-    credit_arrivals: VecDeque<(Cycle, u8)>,
-    arrivals: VecDeque<(Cycle, Flit)>,
 }
 
 #[derive(Clone, Debug)]
@@ -273,6 +275,8 @@ pub struct Network {
     scratch_slots: Vec<u16>,
     /// Channel events by due cycle modulo the wheel's size (a power of two larger than any delay).
     wheel: Vec<Vec<ChannelEvent>>,
+    /// One bit per terminal with a packet in its source queue.
+    sending: Vec<u64>,
 }
 
 impl Network {
@@ -330,8 +334,6 @@ impl Network {
             last_vc: 0,
             credits: vec![config.vc_buf_size; vcs],
             in_use: vec![false; vcs],
-            credit_arrivals: VecDeque::new(),
-            arrivals: VecDeque::new(),
         };
         let stats = StatsCollector::new(topology.routers(), ports);
         Ok(Network {
@@ -355,6 +357,7 @@ impl Network {
             scratch_requests: Vec::new(),
             scratch_slots: Vec::new(),
             wheel: vec![Vec::new(); wheel_size(config)],
+            sending: vec![0; topology.nodes().div_ceil(64)],
             topology,
         })
     }
@@ -613,6 +616,7 @@ impl Network {
         };
         let id = self.allocate_packet(packet);
         self.terminals[request.source].queue.push_back(id);
+        self.sending[request.source / 64] |= 1 << (request.source % 64);
         self.queued_packets += 1;
         if request.measured {
             self.measured_in_flight += 1;
@@ -627,9 +631,15 @@ impl Network {
                 // Only credits can still be on their way: return them all before time jumps.
                 for bucket in 0..self.wheel.len() {
                     for event in std::mem::take(&mut self.wheel[bucket]) {
-                        if let ChannelEvent::Credit { router, port, vc } = event {
-                            let state = &mut self.routers[router as usize];
-                            state.outputs[port as usize * self.vcs + vc as usize].credits += 1;
+                        match event {
+                            ChannelEvent::Credit { router, port, vc } => {
+                                let state = &mut self.routers[router as usize];
+                                state.outputs[port as usize * self.vcs + vc as usize].credits += 1;
+                            }
+                            ChannelEvent::TerminalCredit { node, vc } => {
+                                self.terminals[node as usize].credits[vc as usize] += 1;
+                            }
+                            ChannelEvent::Flit { .. } | ChannelEvent::Eject { .. } => {}
                         }
                     }
                 }
@@ -659,13 +669,15 @@ impl Network {
     /// Simulates one cycle.
     pub fn step(&mut self) -> Result<(), NocError> {
         let now = self.now;
-        for node in 0..self.terminals.len() {
-            self.terminal_receive(node, now);
-        }
-        for node in 0..self.terminals.len() {
-            self.terminal_send(node, now);
-        }
         self.deliver_channel_events(now);
+        for word in 0..self.sending.len() {
+            let mut bits = self.sending[word];
+            while bits != 0 {
+                let node = word * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                self.terminal_send(node, now);
+            }
+        }
         for router in 0..self.routers.len() {
             let state = &self.routers[router];
             if state.wake > now {
@@ -701,24 +713,6 @@ impl Network {
             cycle: self.now,
             idle_cycles: self.now - self.last_progress,
             routers: routers.join(" "),
-        }
-    }
-
-    fn terminal_receive(&mut self, node: usize, now: Cycle) {
-        let terminal = &mut self.terminals[node];
-        while let Some(&(time, vc)) = terminal.credit_arrivals.front() {
-            if time > now {
-                break;
-            }
-            terminal.credits[vc as usize] += 1;
-            terminal.credit_arrivals.pop_front();
-        }
-        while let Some(&(time, flit)) = self.terminals[node].arrivals.front() {
-            if time > now {
-                break;
-            }
-            self.terminals[node].arrivals.pop_front();
-            self.eject(node, flit, now);
         }
     }
 
@@ -813,6 +807,9 @@ impl Network {
         };
         if tail {
             terminal.queue.pop_front();
+            if terminal.queue.is_empty() {
+                self.sending[node / 64] &= !(1 << (node % 64));
+            }
             terminal.sent = 0;
             terminal.current_vc = None;
             terminal.in_use[vc] = false;
@@ -928,10 +925,19 @@ impl Network {
         let routing_delay = u64::from(self.config.routing_delay);
         for event in &events {
             match *event {
+                ChannelEvent::Eject { node, flit } => self.eject(node as usize, flit, now),
+                ChannelEvent::TerminalCredit { node, vc } => {
+                    self.terminals[node as usize].credits[vc as usize] += 1;
+                }
                 ChannelEvent::Credit { router, port, vc } => {
                     let state = &mut self.routers[router as usize];
-                    state.outputs[port as usize * vcs + vc as usize].credits += 1;
-                    state.wake = state.wake.min(now);
+                    let output = &mut state.outputs[port as usize * vcs + vc as usize];
+                    // Only a flit waiting for this output VC's first credit needs the router now;
+                    // every other flit has its own wake time.
+                    if output.credits == 0 {
+                        state.wake = state.wake.min(now);
+                    }
+                    output.credits += 1;
                 }
                 ChannelEvent::Flit {
                     router,
@@ -940,24 +946,29 @@ impl Network {
                     flit,
                 } => {
                     let state = &mut self.routers[router as usize];
-                    state.wake = state.wake.min(now);
                     state.buffered += 1;
                     let slot = port as usize * vcs + vc as usize;
                     state.occupied[slot / 64] |= 1 << (slot % 64);
                     let input = &mut state.inputs[slot];
                     input.buffer.push_back(flit);
+                    // The router is needed when this flit's next stage is due; a flit queued
+                    // behind another waits for that one's schedule.
                     if input.state == VcState::Idle && input.buffer.len() == 1 {
                         input.state = VcState::Routing;
                         input.ready = now + routing_delay;
                         state.routing_vcs += 1;
+                        state.wake = state.wake.min(input.ready);
                     } else if input.state == VcState::Active && input.buffer.len() == 1 {
                         input.ready = input.ready.max(now);
+                        state.wake = state.wake.min(input.ready);
                     }
                 }
             }
         }
         let mut events = events;
         events.clear();
+        // Nothing scheduled while delivering is due now, but keep it if it were.
+        events.append(&mut self.wheel[bucket]);
         self.wheel[bucket] = events;
     }
 
@@ -1317,6 +1328,7 @@ impl Network {
                 };
                 let id = self.allocate_packet(combined);
                 self.terminals[node].queue.push_back(id);
+                self.sending[node / 64] |= 1 << (node % 64);
                 self.queued_packets += 1;
             }
         }
@@ -1336,9 +1348,13 @@ impl Network {
         if port >= FIRST_TERMINAL_PORT {
             let node = self.topology.node_at(router, port);
             let usable = now + sw_delay + u64::from(self.config.terminal_latency);
-            self.terminals[node]
-                .credit_arrivals
-                .push_back((usable, vc as u8));
+            self.schedule(
+                usable,
+                ChannelEvent::TerminalCredit {
+                    node: node as u32,
+                    vc: vc as u8,
+                },
+            );
         } else if let Some(upstream) = self.topology.neighbour(router, port) {
             let usable = now
                 + sw_delay
@@ -1428,7 +1444,13 @@ impl Network {
         if out_port >= FIRST_TERMINAL_PORT {
             let node = self.topology.node_at(router, out_port);
             let arrival = flight + u64::from(self.config.terminal_latency);
-            self.terminals[node].arrivals.push_back((arrival, out_flit));
+            self.schedule(
+                arrival,
+                ChannelEvent::Eject {
+                    node: node as u32,
+                    flit: out_flit,
+                },
+            );
             // The terminal returns the credit as the flit arrives.
             let usable = arrival
                 + 1

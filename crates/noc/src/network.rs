@@ -1008,6 +1008,7 @@ impl Network {
                         router,
                         packet.source_router,
                         packet.destination,
+                        false,
                         &mut options,
                     )
                 }
@@ -1065,6 +1066,7 @@ impl Network {
                     router,
                     packet.source_router,
                     packet.destination,
+                    packet.group.is_none(),
                     &mut options,
                 )
             };
@@ -1440,6 +1442,7 @@ impl Network {
         } else {
             // A copy leaves and the original stays for the other branches.
             self.flits_in_network += 1;
+            self.stats.flit_replicated();
         }
         if out_port >= FIRST_TERMINAL_PORT {
             let node = self.topology.node_at(router, out_port);

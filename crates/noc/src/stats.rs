@@ -59,6 +59,9 @@ pub struct NetworkStats {
     pub flits_ejected: u64,
     /// Flits absorbed by in-network reduction.
     pub flits_absorbed: u64,
+    /// Extra copies made by multicast replication in the routers (conservation: injected +
+    /// replicated = ejected + absorbed).
+    pub flits_replicated: u64,
     /// Packets delivered (reduction groups count once).
     pub packets_delivered: u64,
     /// Every directed channel that carried a flit, by router and port.
@@ -83,6 +86,7 @@ pub(crate) struct StatsCollector {
     flits_injected: u64,
     flits_ejected: u64,
     flits_absorbed: u64,
+    flits_replicated: u64,
     packets_delivered: u64,
     link_flits: Vec<u64>,
     occupancy: u64,
@@ -142,6 +146,7 @@ impl StatsCollector {
             flits_injected: 0,
             flits_ejected: 0,
             flits_absorbed: 0,
+            flits_replicated: 0,
             packets_delivered: 0,
             link_flits: vec![0; routers * ports],
             occupancy: 0,
@@ -165,6 +170,10 @@ impl StatsCollector {
         if measured {
             self.flit.record(latency);
         }
+    }
+
+    pub(crate) fn flit_replicated(&mut self) {
+        self.flits_replicated += 1;
     }
 
     pub(crate) fn flit_absorbed(&mut self) {
@@ -242,6 +251,7 @@ impl StatsCollector {
             flits_injected: self.flits_injected,
             flits_ejected: self.flits_ejected,
             flits_absorbed: self.flits_absorbed,
+            flits_replicated: self.flits_replicated,
             packets_delivered: self.packets_delivered,
             links,
             router_utilisation,

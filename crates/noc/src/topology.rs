@@ -35,19 +35,40 @@ pub struct Topology {
     k: usize,
     concentration: usize,
     vcs: usize,
+    /// Per router, its (x, y): routing runs per head flit per hop, so no divisions there.
+    coordinates: Vec<(u16, u16)>,
+    /// Per router and network port, the neighbour (`u32::MAX` at a mesh edge).
+    neighbours: Vec<[u32; 4]>,
 }
 
 impl Topology {
     /// The topology of a checked configuration.
     pub fn new(config: &NocConfig) -> Self {
-        Topology {
+        let k = config.k as usize;
+        let mut topology = Topology {
             kind: config.topology,
             routing: config.routing,
             dateline: config.dateline,
-            k: config.k as usize,
+            k,
             concentration: config.concentration as usize,
             vcs: config.num_vcs as usize,
-        }
+            coordinates: (0..k * k)
+                .map(|r| ((r % k) as u16, (r / k) as u16))
+                .collect(),
+            neighbours: Vec::new(),
+        };
+        topology.neighbours = (0..k * k)
+            .map(|router| {
+                let mut ports = [u32::MAX; 4];
+                for (port, slot) in ports.iter_mut().enumerate() {
+                    if let Some(next) = topology.compute_neighbour(router, port) {
+                        *slot = next as u32;
+                    }
+                }
+                ports
+            })
+            .collect();
+        topology
     }
 
     /// Routers per dimension.
@@ -72,6 +93,9 @@ impl Topology {
 
     /// The router a node is attached to, and its terminal port there.
     pub fn attachment(&self, node: usize) -> (usize, usize) {
+        if self.concentration == 1 {
+            return (node, FIRST_TERMINAL_PORT);
+        }
         (
             node / self.concentration,
             FIRST_TERMINAL_PORT + node % self.concentration,
@@ -85,11 +109,20 @@ impl Topology {
 
     /// A router's coordinates.
     pub fn coordinates(&self, router: usize) -> (usize, usize) {
-        (router % self.k, router / self.k)
+        let (x, y) = self.coordinates[router];
+        (usize::from(x), usize::from(y))
     }
 
-    /// The router at the far end of a network port, or `None` at a mesh edge.
+    /// The router at the far end of a network port, or `None` at a mesh edge (or for a terminal
+    /// port).
     pub fn neighbour(&self, router: usize, port: usize) -> Option<usize> {
+        match self.neighbours[router].get(port) {
+            Some(&next) if next != u32::MAX => Some(next as usize),
+            _ => None,
+        }
+    }
+
+    fn compute_neighbour(&self, router: usize, port: usize) -> Option<usize> {
         let (x, y) = self.coordinates(router);
         let k = self.k;
         let wrap = self.kind == TopologyKind::Torus;
@@ -155,12 +188,15 @@ impl Topology {
     }
 
     /// Where a unicast packet from `source_router` at `router` may go next, towards `destination`
-    /// (a node). Writes up to three options and returns how many.
+    /// (a node). Writes up to three options and returns how many. Without `adaptive` the packet
+    /// keeps to its dimension-order path even under adaptive routing (reduction packets must meet
+    /// where their dimension-order paths do).
     pub fn route(
         &self,
         router: usize,
         source_router: usize,
         destination: usize,
+        adaptive: bool,
         options: &mut [RouteOption; 3],
     ) -> usize {
         let all = (self.vcs - 1) as u8;
@@ -192,7 +228,7 @@ impl Topology {
                 };
                 1
             }
-            (TopologyKind::Mesh, RoutingKind::MinimalAdaptive) => {
+            (TopologyKind::Mesh, RoutingKind::MinimalAdaptive) if adaptive => {
                 options[0] = RouteOption {
                     port: port as u8,
                     vc_low: 0,

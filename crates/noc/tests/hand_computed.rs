@@ -135,6 +135,13 @@ fn multicast_counts_each_shared_link_once() {
         .sum();
     assert_eq!(network_link_flits, 6 * 4);
     assert_eq!(stats.flits_ejected, 3 * 4);
+    // Router 3 splits into its terminal and north, router 7 likewise; routers 1, 2 and 11 have one
+    // branch: two extra copies per flit.
+    assert_eq!(
+        stats.flits_injected + stats.flits_replicated,
+        stats.flits_ejected
+    );
+    assert_eq!(stats.flits_replicated, 2 * 4);
     // Without multicast: three unicasts use 3 + 4 + 6 = 13 links.
     let off = NocConfig {
         multicast: false,

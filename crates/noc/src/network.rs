@@ -108,7 +108,14 @@ pub struct Delivery {
 #[derive(Clone, Copy, Debug)]
 struct Flit {
     packet: u32,
+    /// What a plain unicast head needs for routing, carried in the flit so that routing does not
+    /// touch the packet table: the destination node and the source's router.
+    destination: u32,
+    source_router: u32,
     tail: bool,
+    measured: bool,
+    /// Multicast copies and reduction packets: routing consults the packet.
+    special: bool,
     injected: Cycle,
 }
 
@@ -719,13 +726,12 @@ impl Network {
     fn eject(&mut self, node: usize, flit: Flit, now: Cycle) {
         self.flits_in_network -= 1;
         self.last_progress = now;
-        let packet = &self.packets[flit.packet as usize];
         self.stats
-            .flit_ejected(packet.measured, now.saturating_sub(flit.injected));
+            .flit_ejected(flit.measured, now.saturating_sub(flit.injected));
         if !flit.tail {
             return;
         }
-        let packet = packet.clone();
+        let packet = self.packets[flit.packet as usize].clone();
         if let Some(group) = packet.group {
             let entry = &mut self.groups[group as usize];
             entry.received += packet.weight;
@@ -753,7 +759,17 @@ impl Network {
                 created: packet.created,
                 injected: packet.injected,
                 arrived: now,
-                hops: packet.hops,
+                // Plain unicasts are not counted on the way: routing is minimal, so they
+                // traverse the routers of a shortest path.
+                hops: if flit.special {
+                    packet.hops
+                } else {
+                    let (destination_router, _) = self.topology.attachment(node);
+                    (self
+                        .topology
+                        .distance(packet.source_router, destination_router)
+                        + 1) as u32
+                },
             };
             self.stats.packet_delivered(&delivery, packet.measured);
             self.deliveries.push(delivery);
@@ -800,9 +816,18 @@ impl Network {
         terminal.credits[vc] -= 1;
         terminal.sent += 1;
         let tail = terminal.sent == packet.size;
+        let special = packet.group.is_some() || packet.destination == usize::MAX;
         let flit = Flit {
             packet: packet_id,
+            destination: if special {
+                u32::MAX
+            } else {
+                packet.destination as u32
+            },
+            source_router: packet.source_router as u32,
             tail,
+            measured: packet.measured,
+            special,
             injected: now,
         };
         if tail {
@@ -984,17 +1009,39 @@ impl Network {
             if input.state != VcState::Routing || input.ready > now {
                 continue;
             }
-            let Some(front) = input.buffer.front() else {
+            let Some(&front) = input.buffer.front() else {
                 continue;
             };
-            let packet_id = front.packet;
-            let packet = &mut self.packets[packet_id as usize];
-            packet.hops += 1;
             let mut options = [RouteOption {
                 port: 0,
                 vc_low: 0,
                 vc_high: 0,
             }; 3];
+            if !front.special {
+                // A plain unicast head: route from the flit alone.
+                let count = self.topology.route(
+                    router,
+                    front.source_router as usize,
+                    front.destination as usize,
+                    true,
+                    &mut options,
+                );
+                let state = &mut self.routers[router];
+                state.routing_vcs -= 1;
+                state.allocating_vcs += 1;
+                let input = &mut state.inputs[index];
+                input.options = options;
+                input.option_count = count as u8;
+                input.allocated = 0;
+                input.served = 0;
+                input.absorbing = false;
+                input.branches.clear();
+                input.state = VcState::VcAllocation;
+                continue;
+            }
+            let packet_id = front.packet;
+            let packet = &mut self.packets[packet_id as usize];
+            packet.hops += 1;
             // Unicast VCs keep their (cleared) branch list to reuse its allocation.
             let mut branches = std::mem::take(&mut self.routers[router].inputs[index].branches);
             branches.clear();
@@ -1424,6 +1471,7 @@ impl Network {
             } else {
                 flit.packet
             },
+            special: flit.special || multicast,
             ..flit
         };
         self.stats.link_flit(router, target.port as usize);

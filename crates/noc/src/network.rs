@@ -280,6 +280,8 @@ pub struct Network {
     scratch_split: Vec<Vec<usize>>,
     scratch_requests: Vec<(usize, usize, usize)>,
     scratch_slots: Vec<u16>,
+    /// The input port of each VC slot (`slot / num_vcs`, without a division).
+    slot_port: Vec<u8>,
     /// Channel events by due cycle modulo the wheel's size (a power of two larger than any delay).
     wheel: Vec<Vec<ChannelEvent>>,
     /// One bit per terminal with a packet in its source queue.
@@ -363,6 +365,7 @@ impl Network {
             scratch_split: vec![Vec::new(); ports],
             scratch_requests: Vec::new(),
             scratch_slots: Vec::new(),
+            slot_port: (0..ports * vcs).map(|slot| (slot / vcs) as u8).collect(),
             wheel: vec![Vec::new(); wheel_size(config)],
             sending: vec![0; topology.nodes().div_ceil(64)],
             topology,
@@ -1241,13 +1244,15 @@ impl Network {
             let state = &mut self.routers[router];
             let mut cursor = 0;
             while cursor < occupied.len() {
-                let port = occupied[cursor] as usize / vcs;
+                let port = self.slot_port[occupied[cursor] as usize] as usize;
                 let vc_pointer = state.sw_vc_pointer[port] as usize;
                 let port_pointer = state.sw_input_pointer[port] as usize;
                 // Best bid of this input port: nearest output after the port pointer, then
                 // nearest VC after the VC pointer.
                 let mut best: Option<((usize, usize), usize, usize, usize)> = None;
-                while cursor < occupied.len() && occupied[cursor] as usize / vcs == port {
+                while cursor < occupied.len()
+                    && self.slot_port[occupied[cursor] as usize] as usize == port
+                {
                     let vc = occupied[cursor] as usize - port * vcs;
                     cursor += 1;
                     let input = &state.inputs[port * vcs + vc];
@@ -1455,8 +1460,9 @@ impl Network {
         input.served |= 1 << branch;
         input.ready = now + sw_delay;
         let all_served = input.served.count_ones() as usize == input.branches.len();
+        // Only special flits can belong to a multicast packet: plain ones skip the packet table.
         let multicast = input.branches.len() > 1
-            || self.packets[flit.packet as usize].destination == usize::MAX;
+            || (flit.special && self.packets[flit.packet as usize].destination == usize::MAX);
         state.sw_input_pointer[port] = wrap_add(target.port as usize, 1, self.ports) as u8;
         state.sw_vc_pointer[port] = wrap_add(vc, 1, vcs) as u8;
         let out_index = target.port as usize * vcs + target.out_vc as usize;

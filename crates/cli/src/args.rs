@@ -37,6 +37,8 @@ pub enum Command {
     Sweep(crate::commands::sweep::SweepArgs),
     /// Explore PE count, L1, L2 and NoC bandwidth under area and power caps; the Pareto front.
     Dse(crate::commands::dse::DseArgs),
+    /// Simulate the flit-level NoC alone under synthetic traffic (BookSim2 configuration keys).
+    Noc(crate::commands::noc::NocArgs),
 }
 
 #[derive(Debug, Args)]

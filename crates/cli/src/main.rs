@@ -47,6 +47,7 @@ fn run() -> Result<ExitCode, Failure> {
         }
         Command::Sweep(args) => commands::sweep::run(args),
         Command::Dse(args) => commands::dse::run(args),
+        Command::Noc(args) => commands::noc::run_command(args),
     }
 }
 

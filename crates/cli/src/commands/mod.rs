@@ -3,6 +3,7 @@
 pub mod analyze;
 pub mod check;
 pub mod dse;
+pub mod noc;
 pub mod simulate;
 pub mod sweep;
 pub mod validate;

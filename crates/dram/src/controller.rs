@@ -234,14 +234,16 @@ impl Channel {
         }
     }
 
-    /// Nothing queued, pending or waiting to be reported.
-    pub fn is_idle(&self) -> bool {
-        self.read_queue.is_empty()
-            && self.write_buffer.is_empty()
-            && self.queued_commands == 0
-            && self.pending_reads.is_empty()
-            && self.pending_writes.is_empty()
-            && self.completions.is_empty()
+    /// Every accepted request has completed and been reported. Posted writes may still sit in the
+    /// write buffer: as in DRAMsim3, a buffer at or below the low watermark is not drained until more
+    /// writes arrive.
+    pub fn all_completed(&self) -> bool {
+        self.read_queue.is_empty() && self.pending_reads.is_empty() && self.completions.is_empty()
+    }
+
+    /// Writes accepted (and reported complete) but not yet written to the DRAM.
+    pub fn buffered_writes(&self) -> usize {
+        self.pending_writes.len()
     }
 
     /// Accepts a transaction at the current clock (the caller checked `will_accept`). Writes are

@@ -106,9 +106,16 @@ impl MemorySystem {
         self.waiting.len()
     }
 
-    /// Nothing waiting, queued, in flight or unreported.
+    /// Every submitted request has completed and been reported. Posted writes may still sit in a
+    /// write buffer ([`MemorySystem::buffered_writes`]).
     pub fn is_idle(&self) -> bool {
-        self.waiting.is_empty() && self.channels.iter().all(Channel::is_idle)
+        self.waiting.is_empty() && self.channels.iter().all(Channel::all_completed)
+    }
+
+    /// Writes reported complete (posted) but not yet written to the DRAM: a write buffer at or below
+    /// its low watermark waits for more writes before it drains, as in DRAMsim3.
+    pub fn buffered_writes(&self) -> usize {
+        self.channels.iter().map(Channel::buffered_writes).sum()
     }
 
     /// Completions reported since the last call, in completion order per channel.

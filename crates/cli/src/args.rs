@@ -37,6 +37,8 @@ pub enum Command {
     Sweep(crate::commands::sweep::SweepArgs),
     /// Explore PE count, L1, L2 and NoC bandwidth under area and power caps; the Pareto front.
     Dse(crate::commands::dse::DseArgs),
+    /// Run the DRAM timing model on a DRAMsim3-format trace (a preset or a DRAMsim3 .ini file).
+    Dram(crate::commands::dram::DramArgs),
 }
 
 #[derive(Debug, Args)]

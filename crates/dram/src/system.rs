@@ -126,13 +126,14 @@ impl MemorySystem {
     /// Simulates every cycle before `cycle`.
     pub fn advance_to(&mut self, cycle: u64) {
         while self.clock < cycle {
-            self.step(cycle);
+            if !self.tick() {
+                self.skip_idle(cycle);
+            }
         }
     }
 
-    /// Simulates one cycle and then skips ahead, no further than `limit`, over cycles in which
-    /// nothing can happen.
-    pub(crate) fn step(&mut self, limit: u64) {
+    /// Simulates one cycle; returns whether anything changed besides the clock.
+    pub(crate) fn tick(&mut self) -> bool {
         let now = self.clock;
         let keep = self.keep_completions;
         let mut progress = false;
@@ -163,9 +164,13 @@ impl MemorySystem {
                 }
             }
         }
-        if progress {
-            return;
-        }
+        progress
+    }
+
+    /// After a cycle in which nothing changed, moves the clock (no further than `limit`) to the
+    /// first cycle at which something can: an arrival, an expiring timing constraint, a refresh
+    /// falling due, a completion to report.
+    pub(crate) fn skip_idle(&mut self, limit: u64) {
         let mut wake = limit;
         if let Some(head) = self.waiting.front() {
             if head.arrival >= self.clock {

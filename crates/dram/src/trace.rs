@@ -203,7 +203,9 @@ where
         if exhausted && options.cycles.is_none() && system.is_idle() {
             break;
         }
-        system.step(limit);
+        if !system.tick() && !(exhausted && options.cycles.is_none() && system.is_idle()) {
+            system.skip_idle(limit);
+        }
     }
     Ok(())
 }

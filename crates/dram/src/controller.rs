@@ -21,6 +21,13 @@ pub(crate) struct Transaction {
     pub tag: u64,
 }
 
+/// A transaction in the read queue or write buffer with its command decoded once, on acceptance.
+#[derive(Debug, Clone, Copy)]
+struct Queued {
+    transaction: Transaction,
+    command: Command,
+}
+
 /// A command in a command queue, or about to issue.
 #[derive(Debug, Clone, Copy)]
 struct Command {
@@ -129,8 +136,8 @@ pub(crate) struct Channel {
     command_queues: Vec<Vec<Command>>,
     queued_commands: usize,
     queue_index: usize,
-    read_queue: Vec<Transaction>,
-    write_buffer: Vec<Transaction>,
+    read_queue: Vec<Queued>,
+    write_buffer: Vec<Queued>,
     pending_reads: AddressMap<Vec<Transaction>>,
     pending_writes: AddressMap<Transaction>,
     write_draining: usize,
@@ -252,10 +259,14 @@ impl Channel {
     pub fn add(&mut self, mut transaction: Transaction) {
         transaction.accepted = self.clock;
         let address = transaction.address;
+        let queued = Queued {
+            transaction,
+            command: self.to_command(&transaction),
+        };
         if transaction.is_write {
             if !self.pending_writes.contains_key(&address) {
                 self.pending_writes.insert(address, transaction);
-                self.write_buffer.push(transaction);
+                self.write_buffer.push(queued);
             }
             self.complete(transaction, self.clock + 1);
         } else if self.pending_writes.contains_key(&address) {
@@ -265,7 +276,7 @@ impl Channel {
             let waiting = self.pending_reads.entry(address).or_default();
             waiting.push(transaction);
             if waiting.len() == 1 {
-                self.read_queue.push(transaction);
+                self.read_queue.push(queued);
             }
         }
     }
@@ -420,7 +431,10 @@ impl Channel {
         for _ in 0..queues {
             self.queue_index = (self.queue_index + 1) % queues;
             let queue = self.queue_index;
-            if self.refresh_blocked_rank == Some(self.queue_rank(queue)) {
+            if self.command_queues[queue].is_empty()
+                || self.refresh_blocked_rank == Some(self.queue_rank(queue))
+                || self.earliest_in_bank_queue(queue, now) > now
+            {
                 continue;
             }
             if let Some((position, command)) = self.first_ready(queue, now) {
@@ -437,6 +451,48 @@ impl Channel {
             }
         }
         None
+    }
+
+    /// For a per-bank queue, a lower bound on the cycle its first command may issue: the earliest
+    /// of the commands the bank's state allows (an activate if it is closed; a column command or a
+    /// precharge if open) that is not already past, or `now` if one is. Per-rank queues: `now`.
+    fn earliest_in_bank_queue(&self, queue: usize, now: u64) -> u64 {
+        if self.queue_structure == QueueStructure::PerRank {
+            return now;
+        }
+        let bank = &self.banks[queue];
+        match bank.open_row {
+            None => {
+                let mut ready = bank.ready[CommandKind::Activate as usize];
+                let rank = queue / self.banks_per_rank;
+                let window = &self.activate_windows[rank];
+                if window.len() >= 4 {
+                    if let Some(&end) = window.front() {
+                        ready = ready.max(end);
+                    }
+                }
+                ready
+            }
+            Some(_) => {
+                let kinds: &[CommandKind] = match self.page_policy {
+                    PagePolicy::Open => &[
+                        CommandKind::Read,
+                        CommandKind::Write,
+                        CommandKind::Precharge,
+                    ],
+                    PagePolicy::Closed => &[
+                        CommandKind::ReadPrecharge,
+                        CommandKind::WritePrecharge,
+                        CommandKind::Precharge,
+                    ],
+                };
+                kinds
+                    .iter()
+                    .map(|&k| bank.ready[k as usize].max(now))
+                    .min()
+                    .unwrap_or(now)
+            }
+        }
     }
 
     fn activate_window_ok(&self, rank: usize, now: u64) -> bool {
@@ -637,12 +693,14 @@ impl Channel {
             self.read_queue.len()
         };
         for position in 0..length {
-            let transaction = if draining {
+            let Queued {
+                transaction,
+                command,
+            } = if draining {
                 self.write_buffer[position]
             } else {
                 self.read_queue[position]
             };
-            let command = self.to_command(&transaction);
             let queue = self.queue_of(command.rank, command.bankgroup, command.bank);
             if self.command_queues[queue].len() >= self.command_queue_size {
                 continue;
@@ -705,6 +763,24 @@ impl Channel {
         }
         for (queue, commands) in self.command_queues.iter().enumerate() {
             if commands.is_empty() || self.refresh_blocked_rank == Some(self.queue_rank(queue)) {
+                continue;
+            }
+            if self.queue_structure == QueueStructure::PerBank {
+                // A lower bound is enough: waking early costs one more quiet cycle.
+                let bank = &self.banks[queue];
+                if bank.open_row.is_none() {
+                    consider(self.earliest_in_bank_queue(queue, now));
+                } else {
+                    for kind in [
+                        CommandKind::Read,
+                        CommandKind::Write,
+                        CommandKind::ReadPrecharge,
+                        CommandKind::WritePrecharge,
+                        CommandKind::Precharge,
+                    ] {
+                        consider(bank.ready[kind as usize]);
+                    }
+                }
                 continue;
             }
             for queued in commands {

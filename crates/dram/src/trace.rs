@@ -38,20 +38,28 @@ pub fn parse_trace_line(
         expected,
         found,
     };
-    let mut fields = Vec::with_capacity(4);
+    // At most four fields are looked at: three expected and one to report as extra.
+    let mut fields: [(usize, &str); 4] = [(0, ""); 4];
+    let mut count = 0;
     let mut start = None;
     for (i, c) in text.char_indices() {
         if c.is_whitespace() {
             if let Some(s) = start.take() {
-                fields.push((s, &text[s..i]));
+                fields[count] = (s, &text[s..i]);
+                count += 1;
+                if count == fields.len() {
+                    break;
+                }
             }
         } else if start.is_none() {
             start = Some(i);
         }
     }
-    if let Some(s) = start {
-        fields.push((s, &text[s..]));
+    if let (Some(s), true) = (start, count < fields.len()) {
+        fields[count] = (s, &text[s..]);
+        count += 1;
     }
+    let fields = &fields[..count];
     let column = |offset: usize| text[..offset].chars().count() + 1;
     match fields.first() {
         None => return Ok(None),

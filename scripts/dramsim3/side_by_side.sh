@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Speed, side by side: runs an already-built DRAMsim3 (`dramsim3main`, $DRAMSIM3 or --dramsim3) and
 # `maestro dram` on the same traces and configurations over the same window of cycles, in one run on
-# this machine, and prints simulated requests per second for both.
+# this machine, and prints, for both, wall and CPU seconds and simulated requests per CPU second
+# (CPU time, because the machine is shared: wall time depends on the other jobs).
 #
 #   scripts/dramsim3/side_by_side.sh --dramsim3 PATH --configs DRAMsim3/configs [--maestro target/release/maestro] [--cycles N]
 set -euo pipefail
@@ -47,30 +48,40 @@ with open(work + "/random.trace", "w") as f:
         f.write("0x%x %s %d\n" % ((z % (1 << 24)) * 64, "WRITE" if z % 3 == 0 else "READ", i))
 PY
 
-seconds() { python3 -c 'import sys,time; print(time.time())'; }
-printf "%-12s %-7s %10s %12s %12s %14s %14s %8s\n" config trace cycles dramsim3_s maestro_s dramsim3_req/s maestro_req/s speedup
-for pair in "ddr4_3200:DDR4_8Gb_x8_3200.ini" "lpddr4_2400:LPDDR4_8Gb_x16_2400.ini" "hbm2_stack:HBM2_8Gb_x128.ini"; do
-    preset="${pair%%:*}"
-    ini="$configs/${pair#*:}"
-    for trace in stream random; do
-        out="$work/out_${preset}_${trace}"
-        mkdir -p "$out"
-        t0=$(seconds)
-        "$dramsim3" "$ini" -c "$cycles" -t "$work/$trace.trace" -o "$out" >/dev/null
-        t1=$(seconds)
-        "$maestro" dram --preset "$preset" --trace "$work/$trace.trace" --cycles "$cycles" --format json >"$out/maestro.json"
-        t2=$(seconds)
-        python3 - "$out/dramsim3.json" "$out/maestro.json" "$t0" "$t1" "$t2" "$preset" "$trace" "$cycles" <<'PY'
-import json, sys
-peer = json.load(open(sys.argv[1]))
-ours = json.load(open(sys.argv[2]))
-t0, t1, t2 = map(float, sys.argv[3:6])
-peer_requests = sum(c["num_reads_done"] + c["num_writes_done"] for c in peer.values())
-our_requests = ours["num_reads_done"] + ours["num_writes_done"]
-peer_rate = peer_requests / (t1 - t0)
-our_rate = our_requests / (t2 - t1)
-print("%-12s %-7s %10s %12.3f %12.3f %14.0f %14.0f %7.1fx" % (
-    sys.argv[6], sys.argv[7], sys.argv[8], t1 - t0, t2 - t1, peer_rate, our_rate, our_rate / peer_rate))
+python3 - "$work" "$cycles" "$dramsim3" "$configs" "$maestro" <<'PY'
+import json, os, resource, subprocess, sys, time
+work, cycles, dramsim3, configs, maestro = sys.argv[1:6]
+
+def run(command, stdout):
+    """Wall seconds and CPU seconds (user + system) of one child process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(command, check=True, stdout=stdout)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+print("%-12s %-7s %9s %10s | %11s %11s %12s | %11s %11s %12s | %8s" % (
+    "config", "trace", "cycles", "requests", "dramsim3 s", "cpu s", "req/cpu-s",
+    "maestro s", "cpu s", "req/cpu-s", "speedup"))
+for preset, ini in [("ddr4_3200", "DDR4_8Gb_x8_3200.ini"), ("lpddr4_2400", "LPDDR4_8Gb_x16_2400.ini"),
+                    ("hbm2_stack", "HBM2_8Gb_x128.ini")]:
+    for trace in ["stream", "random"]:
+        out = os.path.join(work, preset + "_" + trace)
+        os.makedirs(out)
+        trace_path = os.path.join(work, trace + ".trace")
+        peer_wall, peer_cpu = run([dramsim3, os.path.join(configs, ini), "-c", cycles, "-t", trace_path,
+                                   "-o", out], subprocess.DEVNULL)
+        with open(os.path.join(out, "maestro.json"), "w") as f:
+            our_wall, our_cpu = run([maestro, "dram", "--preset", preset, "--trace", trace_path,
+                                     "--cycles", cycles, "--format", "json"], f)
+        peer = json.load(open(os.path.join(out, "dramsim3.json")))
+        ours = json.load(open(os.path.join(out, "maestro.json")))
+        peer_requests = sum(c["num_reads_done"] + c["num_writes_done"] for c in peer.values())
+        our_requests = ours["num_reads_done"] + ours["num_writes_done"]
+        peer_rate = peer_requests / peer_cpu
+        our_rate = our_requests / our_cpu
+        print("%-12s %-7s %9s %10d | %11.3f %11.3f %12.0f | %11.3f %11.3f %12.0f | %7.1fx" % (
+            preset, trace, cycles, our_requests, peer_wall, peer_cpu, peer_rate, our_wall, our_cpu,
+            our_rate, our_rate / peer_rate))
 PY
-    done
-done

@@ -8,6 +8,9 @@ use crate::mapping::AddressMapping;
 use crate::stats::ChannelStats;
 use crate::system::{Completion, RequestKind};
 use crate::timing::{CommandKind, Scope, TimingTable, COMMAND_KINDS};
+
+/// Per issued command kind and scope, the dense gaps (see `TimingTable::dense`).
+type DenseGaps = [[[i64; COMMAND_KINDS]; 4]; COMMAND_KINDS];
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, VecDeque};
 
@@ -114,6 +117,7 @@ type AddressMap<V> = HashMap<u64, V, std::hash::BuildHasherDefault<AddressHasher
 pub(crate) struct Channel {
     clock: u64,
     table: TimingTable,
+    dense_gaps: Box<DenseGaps>,
     mapping: AddressMapping,
     page_policy: PagePolicy,
     queue_structure: QueueStructure,
@@ -134,8 +138,16 @@ pub(crate) struct Channel {
     /// Per rank: end cycles of the activates inside the rolling four-activate window.
     activate_windows: Vec<VecDeque<u64>>,
     command_queues: Vec<Vec<Command>>,
+    /// One bit per command queue: set while it holds a command (so scheduling skips empty ones).
+    occupied: Vec<u64>,
     queued_commands: usize,
     queue_index: usize,
+    /// After a scheduling pass found nothing to issue: no command can issue before this cycle unless
+    /// the state changes (0: unknown, scan again). Cleared by every change of state.
+    issue_bound: u64,
+    /// Per command queue: no command of it can issue before this cycle unless its bank's state or
+    /// its contents change (0: unknown). Valid because earliest-issue cycles only ever increase.
+    queue_bound: Vec<u64>,
     read_queue: Vec<Queued>,
     write_buffer: Vec<Queued>,
     pending_reads: AddressMap<Vec<Transaction>>,
@@ -164,9 +176,30 @@ impl Channel {
         };
         let command_queue_size = config.system.command_queue_size as usize;
         let transaction_queue_size = config.system.transaction_queue_size as usize;
+        let table = TimingTable::new(config, derived);
+        let mut dense_gaps = Box::new([[[0; COMMAND_KINDS]; 4]; COMMAND_KINDS]);
+        for kind in [
+            CommandKind::Read,
+            CommandKind::ReadPrecharge,
+            CommandKind::Write,
+            CommandKind::WritePrecharge,
+            CommandKind::Activate,
+            CommandKind::Precharge,
+            CommandKind::Refresh,
+        ] {
+            for scope in [
+                Scope::SameBank,
+                Scope::OtherBanksSameGroup,
+                Scope::OtherGroupsSameRank,
+                Scope::OtherRanks,
+            ] {
+                dense_gaps[kind as usize][scope as usize] = table.dense(scope, kind);
+            }
+        }
         Channel {
             clock: 0,
-            table: TimingTable::new(config, derived),
+            table,
+            dense_gaps,
             mapping: derived.mapping.clone(),
             page_policy: config.system.page_policy,
             queue_structure: config.system.queue_structure,
@@ -190,8 +223,11 @@ impl Channel {
             command_queues: (0..queues)
                 .map(|_| Vec::with_capacity(command_queue_size))
                 .collect(),
+            occupied: vec![0; queues.div_ceil(64)],
             queued_commands: 0,
             queue_index: 0,
+            issue_bound: 0,
+            queue_bound: vec![0; queues],
             read_queue: Vec::with_capacity(transaction_queue_size),
             write_buffer: Vec::with_capacity(transaction_queue_size),
             pending_reads: AddressMap::default(),
@@ -223,6 +259,12 @@ impl Channel {
             QueueStructure::PerBank => self.bank_index(rank, bankgroup, bank),
             QueueStructure::PerRank => rank as usize,
         }
+    }
+
+    /// Whether a pending refresh holds this queue (the division only when a refresh is pending).
+    fn refresh_blocks(&self, queue: usize) -> bool {
+        self.refresh_blocked_rank
+            .is_some_and(|rank| rank == self.queue_rank(queue))
     }
 
     fn queue_rank(&self, queue: usize) -> usize {
@@ -375,6 +417,7 @@ impl Channel {
     }
 
     fn insert_refresh(&mut self) {
+        self.issue_bound = 0;
         if self.staggered_refresh {
             self.refresh_queue.push_back(self.next_refresh_rank);
             self.next_refresh_rank = (self.next_refresh_rank + 1) % self.ranks;
@@ -427,30 +470,106 @@ impl Channel {
     /// command whose next step may issue now (first ready, first come). `column_only`: for a second
     /// command in the same cycle, only a column (read/write) command, or only a row command.
     fn command_to_issue(&mut self, now: u64, column_only: Option<bool>) -> Option<Command> {
+        if now < self.issue_bound {
+            return None;
+        }
+        let mut bound = u64::MAX;
+        let found = self.scan_queues(now, column_only, &mut bound);
+        // A pass that issues changes the state; one that does not tells when to look again.
+        self.issue_bound = if found.is_some() || column_only.is_some() {
+            0
+        } else {
+            bound
+        };
+        found
+    }
+
+    /// The scheduling pass of [`Channel::command_to_issue`]; lowers `bound` to the earliest future
+    /// cycle at which a command that cannot issue now might (time-based constraints only).
+    fn scan_queues(
+        &mut self,
+        now: u64,
+        column_only: Option<bool>,
+        bound: &mut u64,
+    ) -> Option<Command> {
         let queues = self.command_queues.len();
-        for _ in 0..queues {
-            self.queue_index = (self.queue_index + 1) % queues;
-            let queue = self.queue_index;
-            if self.command_queues[queue].is_empty()
-                || self.refresh_blocked_rank == Some(self.queue_rank(queue))
-                || self.earliest_in_bank_queue(queue, now) > now
-            {
+        let start = if self.queue_index + 1 == queues {
+            0
+        } else {
+            self.queue_index + 1
+        };
+        // Visit the occupied queues in the order start .. queues, 0 .. start; empty ones never win.
+        let mut from = start;
+        let mut end = queues;
+        let mut wrapped = false;
+        loop {
+            let Some(queue) = self.next_occupied(from, end) else {
+                if wrapped || start == 0 {
+                    return None;
+                }
+                wrapped = true;
+                from = 0;
+                end = start;
+                continue;
+            };
+            from = queue + 1;
+            if self.refresh_blocks(queue) {
                 continue;
             }
-            if let Some((position, command)) = self.first_ready(queue, now) {
+            if now < self.queue_bound[queue] {
+                *bound = (*bound).min(self.queue_bound[queue]);
+                continue;
+            }
+            let earliest = self.earliest_in_bank_queue(queue, now);
+            if earliest > now {
+                self.queue_bound[queue] = earliest;
+                *bound = (*bound).min(earliest);
+                continue;
+            }
+            let ready = self.first_ready(queue, now);
+            if ready.is_none() {
+                let next = self.next_ready_in_queue(queue, now);
+                self.queue_bound[queue] = next;
+                *bound = (*bound).min(next);
+            }
+            if let Some((position, command)) = ready {
+                self.queue_index = queue;
                 if let Some(want) = column_only {
                     if command.kind.is_read_write() != want {
                         return None;
                     }
                 }
+                self.queue_bound[queue] = 0;
                 if command.kind.is_read_write() {
                     self.command_queues[queue].remove(position);
                     self.queued_commands -= 1;
+                    if self.command_queues[queue].is_empty() {
+                        self.occupied[queue / 64] &= !(1u64 << (queue % 64));
+                    }
                 }
                 return Some(command);
             }
         }
-        None
+    }
+
+    /// The first occupied command queue in `from .. end`.
+    fn next_occupied(&self, from: usize, end: usize) -> Option<usize> {
+        if from >= end {
+            return None;
+        }
+        let mut word = from / 64;
+        let mut bits = self.occupied[word] & (u64::MAX << (from % 64));
+        loop {
+            if bits != 0 {
+                let queue = word * 64 + bits.trailing_zeros() as usize;
+                return (queue < end).then_some(queue);
+            }
+            word += 1;
+            if word * 64 >= end {
+                return None;
+            }
+            bits = self.occupied[word];
+        }
     }
 
     /// For a per-bank queue, a lower bound on the cycle its first command may issue: the earliest
@@ -493,6 +612,29 @@ impl Channel {
                     .unwrap_or(now)
             }
         }
+    }
+
+    /// The earliest cycle after `now` at which a command of `queue` meets its timing (bank and
+    /// four-activate window); `u64::MAX` if every command already does and waits on the state.
+    fn next_ready_in_queue(&self, queue: usize, now: u64) -> u64 {
+        let mut next = u64::MAX;
+        for queued in &self.command_queues[queue] {
+            let bank = &self.banks[self.bank_index(queued.rank, queued.bankgroup, queued.bank)];
+            let required = bank.required(queued.kind, queued.row);
+            let mut ready = bank.ready[required as usize];
+            if required == CommandKind::Activate {
+                let window = &self.activate_windows[queued.rank as usize];
+                if window.len() >= 4 {
+                    if let Some(&end) = window.front() {
+                        ready = ready.max(end);
+                    }
+                }
+            }
+            if ready > now {
+                next = next.min(ready);
+            }
+        }
+        next
     }
 
     fn activate_window_ok(&self, rank: usize, now: u64) -> bool {
@@ -566,6 +708,9 @@ impl Channel {
     }
 
     fn issue(&mut self, command: Command, now: u64, for_refresh: bool) {
+        self.issue_bound = 0;
+        let queue = self.queue_of(command.rank, command.bankgroup, command.bank);
+        self.queue_bound[queue] = 0;
         let kind = command.kind;
         if kind.is_read() {
             if let Some(waiting) = self.pending_reads.remove(&command.address) {
@@ -657,22 +802,31 @@ impl Channel {
             }
             window.push_back(now + self.tfaw);
         }
-        let group_first =
-            rank * self.banks_per_rank + command.bankgroup as usize * self.banks_per_group;
-        for (i, bank) in self.banks.iter_mut().enumerate() {
-            let scope = if i == index {
-                Scope::SameBank
-            } else if i / self.banks_per_rank != rank {
-                Scope::OtherRanks
-            } else if (group_first..group_first + self.banks_per_group).contains(&i) {
-                Scope::OtherBanksSameGroup
-            } else {
-                Scope::OtherGroupsSameRank
-            };
-            for &(later, gap) in self.table.gaps(scope, kind) {
-                raise(&mut bank.ready[later as usize], now, gap);
+        let rank_first = rank * self.banks_per_rank;
+        let group_first = rank_first + command.bankgroup as usize * self.banks_per_group;
+        let group_end = group_first + self.banks_per_group;
+        let rank_end = rank_first + self.banks_per_rank;
+        let now_signed = now as i64;
+        let apply = |banks: &mut [Bank], gaps: &[i64; COMMAND_KINDS]| {
+            for bank in banks {
+                for (ready, &gap) in bank.ready.iter_mut().zip(gaps) {
+                    let cycle = (now_signed + gap).max(0) as u64;
+                    *ready = (*ready).max(cycle);
+                }
             }
-        }
+        };
+        let gaps = &self.dense_gaps[kind as usize];
+        let other_ranks = &gaps[Scope::OtherRanks as usize];
+        let other_groups = &gaps[Scope::OtherGroupsSameRank as usize];
+        let same_group = &gaps[Scope::OtherBanksSameGroup as usize];
+        let same_bank = &gaps[Scope::SameBank as usize];
+        apply(&mut self.banks[..rank_first], other_ranks);
+        apply(&mut self.banks[rank_end..], other_ranks);
+        apply(&mut self.banks[rank_first..group_first], other_groups);
+        apply(&mut self.banks[group_end..rank_end], other_groups);
+        apply(&mut self.banks[group_first..index], same_group);
+        apply(&mut self.banks[index + 1..group_end], same_group);
+        apply(&mut self.banks[index..index + 1], same_bank);
     }
 
     /// Moves at most one transaction into its command queue: writes while draining, reads otherwise.
@@ -717,6 +871,9 @@ impl Channel {
                 self.read_queue.remove(position);
             }
             self.command_queues[queue].push(command);
+            self.occupied[queue / 64] |= 1u64 << (queue % 64);
+            self.issue_bound = 0;
+            self.queue_bound[queue] = 0;
             self.queued_commands += 1;
             return true;
         }
@@ -761,8 +918,20 @@ impl Channel {
                 consider(bank.ready[bank.required(CommandKind::Refresh, 0) as usize]);
             }
         }
-        for (queue, commands) in self.command_queues.iter().enumerate() {
-            if commands.is_empty() || self.refresh_blocked_rank == Some(self.queue_rank(queue)) {
+        if self.issue_bound > now {
+            // This cycle's scheduling pass already found the earliest time-based change.
+            consider(self.issue_bound);
+            return Some(wake);
+        }
+        let mut from = 0;
+        while let Some(queue) = self.next_occupied(from, self.command_queues.len()) {
+            from = queue + 1;
+            let commands = &self.command_queues[queue];
+            if self.refresh_blocks(queue) {
+                continue;
+            }
+            if self.queue_bound[queue] > now {
+                consider(self.queue_bound[queue]);
                 continue;
             }
             if self.queue_structure == QueueStructure::PerBank {

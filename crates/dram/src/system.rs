@@ -48,6 +48,8 @@ pub struct MemorySystem {
     config: DramConfig,
     mapping: AddressMapping,
     channels: Vec<Channel>,
+    /// Per channel: the cycle before which it cannot change (0: it must tick).
+    asleep_until: Vec<u64>,
     clock: u64,
     /// Submitted requests not yet accepted, in submission order; the head enters first (at most one
     /// per cycle, as a trace-driven front end offers them).
@@ -61,12 +63,13 @@ impl MemorySystem {
     /// Checks the configuration and builds the system at cycle 0.
     pub fn new(config: &DramConfig) -> Result<MemorySystem, ConfigError> {
         let derived = config.derive()?;
-        let channels = (0..config.structure.channels)
+        let channels: Vec<Channel> = (0..config.structure.channels)
             .map(|_| Channel::new(config, &derived))
             .collect();
         Ok(MemorySystem {
             config: config.clone(),
             mapping: derived.mapping.clone(),
+            asleep_until: vec![0; channels.len()],
             channels,
             clock: 0,
             waiting: VecDeque::new(),
@@ -137,14 +140,24 @@ impl MemorySystem {
         let now = self.clock;
         let keep = self.keep_completions;
         let mut progress = false;
-        for channel in &mut self.channels {
+        for (channel, asleep_until) in self.channels.iter_mut().zip(&mut self.asleep_until) {
             let completed = &mut self.completed;
             channel.deliver(now, |c| {
                 if keep {
                     completed.push(c);
                 }
             });
-            progress |= channel.tick();
+            // A channel whose last cycle changed nothing stays as it is until its wake cycle.
+            if *asleep_until > now {
+                continue;
+            }
+            channel.set_clock(now);
+            if channel.tick() {
+                progress = true;
+                *asleep_until = 0;
+            } else {
+                *asleep_until = channel.next_wake().unwrap_or(u64::MAX);
+            }
         }
         self.clock = now + 1;
         if let Some(head) = self.waiting.front().copied() {
@@ -153,6 +166,8 @@ impl MemorySystem {
                 let is_write = head.kind == RequestKind::Write;
                 if self.channels[channel].will_accept(is_write) {
                     self.waiting.pop_front();
+                    self.channels[channel].set_clock(self.clock);
+                    self.asleep_until[channel] = 0;
                     self.channels[channel].add(Transaction {
                         address: head.address,
                         is_write,
@@ -179,19 +194,14 @@ impl MemorySystem {
                 // The head is blocked by a full queue, which only a controller's progress frees.
             }
         }
-        for channel in &self.channels {
-            if let Some(cycle) = channel.next_wake() {
-                wake = wake.min(cycle);
-            }
+        for (channel, &asleep_until) in self.channels.iter().zip(&self.asleep_until) {
+            wake = wake.min(asleep_until.max(self.clock));
             if let Some(cycle) = channel.next_completion() {
                 wake = wake.min(cycle.max(self.clock));
             }
         }
         if wake > self.clock {
             self.clock = wake;
-            for channel in &mut self.channels {
-                channel.set_clock(wake);
-            }
         }
     }
 

@@ -18,6 +18,9 @@ pub(crate) enum CommandKind {
 
 pub(crate) const COMMAND_KINDS: usize = 7;
 
+/// A gap so negative that it never raises an earliest-issue cycle.
+pub(crate) const NO_GAP: i64 = i64::MIN / 2;
+
 impl CommandKind {
     pub fn is_read(self) -> bool {
         matches!(self, CommandKind::Read | CommandKind::ReadPrecharge)
@@ -159,5 +162,15 @@ impl TimingTable {
 
     pub fn gaps(&self, scope: Scope, issued: CommandKind) -> &[(CommandKind, i64)] {
         &self.gaps[scope as usize][issued as usize]
+    }
+
+    /// The gaps of `gaps` as one entry per later command, `NO_GAP` where there is none: raising
+    /// every entry with a maximum is then branch-free.
+    pub fn dense(&self, scope: Scope, issued: CommandKind) -> [i64; COMMAND_KINDS] {
+        let mut dense = [NO_GAP; COMMAND_KINDS];
+        for &(later, gap) in self.gaps(scope, issued) {
+            dense[later as usize] = gap;
+        }
+        dense
     }
 }

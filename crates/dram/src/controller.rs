@@ -128,6 +128,8 @@ pub(crate) struct Channel {
     tfaw: u64,
     read_delay: u64,
     refresh_interval: u64,
+    /// The next cycle at which a refresh falls due (every multiple of the interval after 0).
+    next_refresh: u64,
     staggered_refresh: bool,
     command_queue_size: usize,
     transaction_queue_size: usize,
@@ -153,6 +155,9 @@ pub(crate) struct Channel {
     pending_reads: AddressMap<Vec<Transaction>>,
     pending_writes: AddressMap<Transaction>,
     write_draining: usize,
+    /// The last transaction-scheduling pass moved nothing and would again (see
+    /// `schedule_transaction`).
+    schedule_blocked: bool,
     refresh_queue: VecDeque<usize>,
     /// The rank whose command queues wait for a pending refresh.
     refresh_blocked_rank: Option<usize>,
@@ -210,6 +215,7 @@ impl Channel {
             tfaw: u64::from(config.timing.tfaw),
             read_delay: derived.read_delay.max(0) as u64,
             refresh_interval: derived.refresh_interval,
+            next_refresh: derived.refresh_interval,
             staggered_refresh: matches!(
                 config.system.refresh_policy,
                 crate::config::RefreshPolicy::RankLevelStaggered
@@ -233,6 +239,7 @@ impl Channel {
             pending_reads: AddressMap::default(),
             pending_writes: AddressMap::default(),
             write_draining: 0,
+            schedule_blocked: false,
             refresh_queue: VecDeque::new(),
             refresh_blocked_rank: None,
             next_refresh_rank: 0,
@@ -300,6 +307,7 @@ impl Channel {
     /// the write buffer; reads of one address merge into one command.
     pub fn add(&mut self, mut transaction: Transaction) {
         transaction.accepted = self.clock;
+        self.schedule_blocked = false;
         let address = transaction.address;
         let queued = Queued {
             transaction,
@@ -385,7 +393,8 @@ impl Channel {
     pub fn tick(&mut self) -> bool {
         let now = self.clock;
         let mut progress = false;
-        if now > 0 && now % self.refresh_interval == 0 {
+        if now >= self.next_refresh {
+            self.next_refresh += self.refresh_interval;
             self.insert_refresh();
             progress = true;
         }
@@ -541,6 +550,7 @@ impl Channel {
                 }
                 self.queue_bound[queue] = 0;
                 if command.kind.is_read_write() {
+                    self.schedule_blocked = false;
                     self.command_queues[queue].remove(position);
                     self.queued_commands -= 1;
                     if self.command_queues[queue].is_empty() {
@@ -833,6 +843,18 @@ impl Channel {
     /// Draining starts when the write buffer is full (high watermark) or holds more than the low
     /// watermark while every command queue is empty, and lasts for the writes present at its start.
     fn schedule_transaction(&mut self) -> bool {
+        if self.schedule_blocked {
+            return false;
+        }
+        let draining_before = self.write_draining;
+        let moved = self.move_one_transaction();
+        // A pass that moved nothing and left the draining state as it was repeats itself until a
+        // command queue frees a slot or a transaction arrives.
+        self.schedule_blocked = !moved && self.write_draining == draining_before;
+        moved
+    }
+
+    fn move_one_transaction(&mut self) -> bool {
         if self.write_draining == 0
             && (self.write_buffer.len() >= self.transaction_queue_size
                 || (self.write_buffer.len() > self.write_drain_idle_threshold
@@ -904,9 +926,7 @@ impl Channel {
     /// sliding, the next refresh falling due. `None` if only an outside event can change anything.
     pub fn next_wake(&self) -> Option<u64> {
         let now = self.clock;
-        let interval = self.refresh_interval;
-        let next_refresh = now.div_ceil(interval).max(1) * interval;
-        let mut wake = next_refresh;
+        let mut wake = self.next_refresh;
         let mut consider = |cycle: u64| {
             if cycle >= now && cycle < wake {
                 wake = cycle;

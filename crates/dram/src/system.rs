@@ -48,6 +48,8 @@ pub struct MemorySystem {
     config: DramConfig,
     mapping: AddressMapping,
     channels: Vec<Channel>,
+    /// Cycles actually simulated (the others were skipped as idle).
+    ticks: u64,
     /// Per channel: the cycle before which it cannot change (0: it must tick).
     asleep_until: Vec<u64>,
     clock: u64,
@@ -70,6 +72,7 @@ impl MemorySystem {
             config: config.clone(),
             mapping: derived.mapping.clone(),
             asleep_until: vec![0; channels.len()],
+            ticks: 0,
             channels,
             clock: 0,
             waiting: VecDeque::new(),
@@ -91,6 +94,11 @@ impl MemorySystem {
 
     pub fn mapping(&self) -> &AddressMapping {
         &self.mapping
+    }
+
+    /// Cycles simulated one by one so far; the others were skipped as idle.
+    pub fn stepped_cycles(&self) -> u64 {
+        self.ticks
     }
 
     /// The current cycle: every cycle before it has been simulated.
@@ -137,6 +145,7 @@ impl MemorySystem {
 
     /// Simulates one cycle; returns whether anything changed besides the clock.
     pub(crate) fn tick(&mut self) -> bool {
+        self.ticks += 1;
         let now = self.clock;
         let keep = self.keep_completions;
         let mut progress = false;

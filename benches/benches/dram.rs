@@ -17,7 +17,7 @@ fn records(random: bool) -> impl Iterator<Item = Result<TraceRecord, maestro_dra
             z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
             z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
             z ^= z >> 31;
-            let kind = if z % 3 == 0 {
+            let kind = if matches!(z % 3, 0) {
                 RequestKind::Write
             } else {
                 RequestKind::Read

@@ -314,8 +314,10 @@ impl Channel {
             command: self.to_command(&transaction),
         };
         if transaction.is_write {
-            if !self.pending_writes.contains_key(&address) {
-                self.pending_writes.insert(address, transaction);
+            if let std::collections::hash_map::Entry::Vacant(entry) =
+                self.pending_writes.entry(address)
+            {
+                entry.insert(transaction);
                 self.write_buffer.push(queued);
             }
             self.complete(transaction, self.clock + 1);
@@ -660,23 +662,14 @@ impl Channel {
             if now < bank.ready[required as usize] {
                 continue;
             }
-            match required {
-                CommandKind::Activate => {
-                    if !self.activate_window_ok(queued.rank as usize, now) {
-                        continue;
-                    }
-                }
-                CommandKind::Precharge => {
-                    if !self.precharge_allowed(commands, position, bank) {
-                        continue;
-                    }
-                }
-                kind if kind.is_write() => {
-                    if Self::write_after_read(commands, position) {
-                        continue;
-                    }
-                }
-                _ => {}
+            let held_back = match required {
+                CommandKind::Activate => !self.activate_window_ok(queued.rank as usize, now),
+                CommandKind::Precharge => !self.precharge_allowed(commands, position, bank),
+                kind if kind.is_write() => Self::write_after_read(commands, position),
+                _ => false,
+            };
+            if held_back {
+                continue;
             }
             return Some((
                 position,
@@ -919,6 +912,52 @@ impl Channel {
             column: decoded.column,
             address: transaction.address,
         }
+    }
+
+    /// Applies, without stepping, the refreshes due before `target` while the channel is quiescent
+    /// (no command or read queued, the write buffer below its low watermark, every bank closed and
+    /// ready to refresh): each would issue on its due cycle and only push back its rank's activates
+    /// and refreshes by tRFC. A long idle stretch then costs nothing (staggered policy or one rank).
+    pub fn fast_forward_refreshes(&mut self, target: u64) -> bool {
+        let mut applied = false;
+        if !(self.staggered_refresh || self.ranks == 1)
+            || self.queued_commands != 0
+            || !self.read_queue.is_empty()
+            || self.write_buffer.len() > self.write_drain_idle_threshold
+            || self.write_buffer.len() >= self.transaction_queue_size
+            || !self.refresh_queue.is_empty()
+        {
+            return false;
+        }
+        let trfc = self
+            .table
+            .refresh_same_rank
+            .first()
+            .map_or(0, |&(_, gap)| gap);
+        while self.next_refresh >= self.clock && self.next_refresh < target {
+            let due = self.next_refresh;
+            let rank = self.next_refresh_rank;
+            let first = rank * self.banks_per_rank;
+            let banks = &mut self.banks[first..first + self.banks_per_rank];
+            if banks
+                .iter()
+                .any(|b| b.open_row.is_some() || b.ready[CommandKind::Refresh as usize] > due)
+            {
+                return applied;
+            }
+            for bank in banks {
+                for kind in [CommandKind::Activate, CommandKind::Refresh] {
+                    raise(&mut bank.ready[kind as usize], due, trfc);
+                }
+                bank.closed_for_conflict = false;
+            }
+            self.stats.ref_cmds += 1;
+            self.next_refresh_rank = (self.next_refresh_rank + 1) % self.ranks;
+            self.next_refresh += self.refresh_interval;
+            self.issue_bound = 0;
+            applied = true;
+        }
+        applied
     }
 
     /// After a tick that changed nothing, the earliest cycle at which something might: a bank

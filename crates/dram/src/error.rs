@@ -57,12 +57,12 @@ pub enum IniError {
         message: String,
     },
     /// A value of the wrong type for its key.
-    #[error("{file}:{line}:{column}: [{section}] {key}: expected {expected}, found `{found}`")]
+    #[error("{file}:{line}:{column}: {key}: expected {expected}, found `{found}`")]
     Value {
         file: String,
         line: usize,
         column: usize,
-        section: String,
+        /// `[section] key`.
         key: String,
         expected: &'static str,
         found: String,

@@ -213,8 +213,7 @@ impl<'a> Reader<'a> {
             file: self.file.to_string(),
             line: e.line,
             column: e.value_column,
-            section: e.section.clone(),
-            key: e.key.clone(),
+            key: format!("[{}] {}", e.section, e.key),
             expected,
             found: e.value.clone(),
         }

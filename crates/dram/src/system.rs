@@ -195,6 +195,20 @@ impl MemorySystem {
     /// first cycle at which something can: an arrival, an expiring timing constraint, a refresh
     /// falling due, a completion to report.
     pub(crate) fn skip_idle(&mut self, limit: u64) {
+        // Refreshes in an idle stretch up to the next arrival (or the limit) are applied in bulk.
+        let target = self
+            .waiting
+            .front()
+            .map_or(limit, |head| head.arrival.min(limit));
+        for (channel, asleep_until) in self.channels.iter_mut().zip(&mut self.asleep_until) {
+            if target > self.clock && *asleep_until != 0 {
+                // Asleep: nothing changes in it before its wake cycle but refreshes.
+                channel.set_clock(self.clock);
+                if channel.fast_forward_refreshes(target) {
+                    *asleep_until = channel.next_wake().unwrap_or(u64::MAX);
+                }
+            }
+        }
         let mut wake = limit;
         if let Some(head) = self.waiting.front() {
             if head.arrival >= self.clock {

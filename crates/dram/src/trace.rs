@@ -211,7 +211,9 @@ where
         if exhausted && options.cycles.is_none() && system.is_idle() {
             break;
         }
-        if !system.tick() && !(exhausted && options.cycles.is_none() && system.is_idle()) {
+        let progress = system.tick();
+        let finished = exhausted && options.cycles.is_none() && system.is_idle();
+        if !progress && !finished {
             system.skip_idle(limit);
         }
     }

@@ -200,3 +200,30 @@ fn reads_and_writes_are_conserved() {
     let report = system.report();
     assert_eq!(report.num_reads_done + report.num_writes_done, 3000);
 }
+
+#[test]
+fn a_long_idle_stretch_refreshes_without_stepping_every_interval() {
+    use maestro_dram::{run_trace, TraceRecord, TraceRunOptions};
+    let mut system = MemorySystem::new(&ddr4()).unwrap();
+    let a = address(&system, 0, 0, 5, 0);
+    let records = [(0, 1), (1_000_000_000, 2)].map(|(cycle, line)| {
+        Ok(TraceRecord {
+            address: a,
+            kind: RequestKind::Read,
+            cycle,
+            line,
+        })
+    });
+    run_trace(&mut system, records, TraceRunOptions::default()).unwrap();
+    let report = system.report();
+    // The second read finds its rank idle and refreshed long ago: a row miss, 50 cycles after its
+    // arrival; a refresh falls due every 6240 cycles before that (the first one closes the row).
+    assert_eq!(report.num_cycles, 1_000_000_051);
+    assert_eq!(report.num_ref_cmds, 1_000_000_050 / 6240);
+    assert_eq!((report.num_act_cmds, report.num_pre_cmds), (2, 1));
+    assert!(
+        system.stepped_cycles() < 1000,
+        "{}",
+        system.stepped_cycles()
+    );
+}

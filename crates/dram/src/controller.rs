@@ -914,19 +914,24 @@ impl Channel {
         }
     }
 
+    /// Nothing but refreshes can happen until a request arrives (see `fast_forward_refreshes`).
+    pub fn is_quiescent(&self) -> bool {
+        (self.staggered_refresh || self.ranks == 1)
+            && self.queued_commands == 0
+            && self.read_queue.is_empty()
+            && self.write_buffer.len() <= self.write_drain_idle_threshold
+            && self.write_buffer.len() < self.transaction_queue_size
+            && self.refresh_queue.is_empty()
+            && self.completions.is_empty()
+    }
+
     /// Applies, without stepping, the refreshes due before `target` while the channel is quiescent
     /// (no command or read queued, the write buffer below its low watermark, every bank closed and
     /// ready to refresh): each would issue on its due cycle and only push back its rank's activates
     /// and refreshes by tRFC. A long idle stretch then costs nothing (staggered policy or one rank).
     pub fn fast_forward_refreshes(&mut self, target: u64) -> bool {
         let mut applied = false;
-        if !(self.staggered_refresh || self.ranks == 1)
-            || self.queued_commands != 0
-            || !self.read_queue.is_empty()
-            || self.write_buffer.len() > self.write_drain_idle_threshold
-            || self.write_buffer.len() >= self.transaction_queue_size
-            || !self.refresh_queue.is_empty()
-        {
+        if !self.is_quiescent() {
             return false;
         }
         let trfc = self

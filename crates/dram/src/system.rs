@@ -195,13 +195,19 @@ impl MemorySystem {
     /// first cycle at which something can: an arrival, an expiring timing constraint, a refresh
     /// falling due, a completion to report.
     pub(crate) fn skip_idle(&mut self, limit: u64) {
-        // Refreshes in an idle stretch up to the next arrival (or the limit) are applied in bulk.
-        let target = self
+        // Refreshes of quiescent channels are applied in bulk up to the next arrival, the next
+        // event of any other channel, or the limit.
+        let mut target = self
             .waiting
             .front()
             .map_or(limit, |head| head.arrival.min(limit));
+        for (channel, &asleep_until) in self.channels.iter().zip(&self.asleep_until) {
+            if !channel.is_quiescent() {
+                target = target.min(asleep_until);
+            }
+        }
         for (channel, asleep_until) in self.channels.iter_mut().zip(&mut self.asleep_until) {
-            if target > self.clock && *asleep_until != 0 {
+            if target != u64::MAX && target > self.clock && *asleep_until != 0 {
                 // Asleep: nothing changes in it before its wake cycle but refreshes.
                 channel.set_clock(self.clock);
                 if channel.fast_forward_refreshes(target) {

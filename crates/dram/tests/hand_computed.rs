@@ -227,3 +227,48 @@ fn a_long_idle_stretch_refreshes_without_stepping_every_interval() {
         system.stepped_cycles()
     );
 }
+
+#[test]
+fn every_request_completes_on_every_preset_whatever_the_arrival_pattern() {
+    use maestro_dram::{run_trace, TraceRecord, TraceRunOptions, PRESET_NAMES};
+    for name in PRESET_NAMES {
+        for (pattern, gap) in [
+            ("back to back", 0u64),
+            ("sparse", 37),
+            ("bursts far apart", 0),
+        ] {
+            let mut system = MemorySystem::new(&preset(name).unwrap()).unwrap();
+            let span = 1u64 << system.mapping().address_bits();
+            let mut state = 99u64;
+            let records: Vec<_> = (0..1500u64)
+                .map(|i| {
+                    state = state
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    let cycle = match pattern {
+                        "bursts far apart" => (i / 100) * 3_000_000,
+                        _ => i * gap,
+                    };
+                    Ok(TraceRecord {
+                        address: (state >> 7) % span & !63,
+                        kind: if state >> 62 == 0 {
+                            RequestKind::Write
+                        } else {
+                            RequestKind::Read
+                        },
+                        cycle,
+                        line: i + 1,
+                    })
+                })
+                .collect();
+            run_trace(&mut system, records, TraceRunOptions::default()).unwrap();
+            let report = system.report();
+            assert_eq!(
+                report.num_reads_done + report.num_writes_done,
+                1500,
+                "{name}, {pattern}"
+            );
+            assert!(system.is_idle(), "{name}, {pattern}");
+        }
+    }
+}

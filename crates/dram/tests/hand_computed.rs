@@ -250,7 +250,7 @@ fn every_request_completes_on_every_preset_whatever_the_arrival_pattern() {
                         _ => i * gap,
                     };
                     Ok(TraceRecord {
-                        address: (state >> 7) % span & !63,
+                        address: ((state >> 7) % span) & !63,
                         kind: if state >> 62 == 0 {
                             RequestKind::Write
                         } else {

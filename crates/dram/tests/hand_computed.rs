@@ -272,3 +272,41 @@ fn every_request_completes_on_every_preset_whatever_the_arrival_pattern() {
         }
     }
 }
+
+#[test]
+fn closed_page_precharges_with_every_access() {
+    let mut config = ddr4();
+    config.system.page_policy = maestro_dram::PagePolicy::Closed;
+    let mut system = MemorySystem::new(&config).unwrap();
+    system.submit(read(address(&system, 0, 0, 5, 0), 0, 1));
+    system.submit(read(address(&system, 0, 0, 5, 1), 100, 2));
+    // ACT at 2, READ with auto-precharge at 24 (done at 50). The same row again at 102: closed, so
+    // ACT once tRC (2 + 74 = 76) and the read-precharge-to-activate gap (24 + BL/2 + tRTP + tRP = 62)
+    // have passed, at 102; READ at 124, done at 150. No row hits.
+    assert_eq!(finishes(&mut system, 300), vec![(1, 50), (2, 150)]);
+    let report = system.report();
+    assert_eq!(
+        (
+            report.num_act_cmds,
+            report.num_pre_cmds,
+            report.num_read_row_hits
+        ),
+        (2, 0, 0)
+    );
+}
+
+#[test]
+fn energy_per_command_follows_the_idd_formulas() {
+    let energy = maestro_dram::EnergyPerCommand::new(&ddr4());
+    // VDD x tCK x devices = 1.2 V x 0.63 ns x 8 = 6.048.
+    let scale = 1.2 * 0.63 * 8.0;
+    let close = |a: f64, b: f64| (a - b).abs() < 1e-9 * b.abs().max(1.0);
+    assert!(close(
+        energy.activate_pj,
+        scale * (57.0 * 74.0 - (52.0 * 52.0 + 37.0 * 22.0))
+    ));
+    assert!(close(energy.read_pj, scale * (168.0 - 52.0) * 4.0));
+    assert!(close(energy.write_pj, scale * (150.0 - 52.0) * 4.0));
+    assert!(close(energy.refresh_pj, scale * (250.0 - 52.0) * 560.0));
+    assert!(close(energy.activate_pj, 4233.6));
+}

@@ -939,7 +939,15 @@ impl Channel {
             .refresh_same_rank
             .first()
             .map_or(0, |&(_, gap)| gap);
+        let mut individually = 0;
         while self.next_refresh >= self.clock && self.next_refresh < target {
+            if individually == self.ranks {
+                // Every rank has been refreshed once in this stretch with its banks closed: the
+                // rest follow in closed form (a rank's refreshes are ranks x interval > tRFC apart).
+                self.bulk_refreshes(target, trfc);
+                return true;
+            }
+            individually += 1;
             let due = self.next_refresh;
             let rank = self.next_refresh_rank;
             let first = rank * self.banks_per_rank;
@@ -963,6 +971,28 @@ impl Channel {
             applied = true;
         }
         applied
+    }
+
+    /// The refreshes due in `next_refresh .. target`, each at its due cycle, all banks closed.
+    fn bulk_refreshes(&mut self, target: u64, trfc: i64) {
+        let interval = self.refresh_interval;
+        let count = (target - 1 - self.next_refresh) / interval + 1;
+        let ranks = self.ranks as u64;
+        for j in 0..count.min(ranks) {
+            let rank = (self.next_refresh_rank + j as usize) % self.ranks;
+            let of_rank = (count - 1 - j) / ranks + 1;
+            let last_due = self.next_refresh + (j + (of_rank - 1) * ranks) * interval;
+            let first = rank * self.banks_per_rank;
+            for bank in &mut self.banks[first..first + self.banks_per_rank] {
+                for kind in [CommandKind::Activate, CommandKind::Refresh] {
+                    raise(&mut bank.ready[kind as usize], last_due, trfc);
+                }
+            }
+        }
+        self.stats.ref_cmds += count;
+        self.next_refresh_rank = (self.next_refresh_rank + (count % ranks) as usize) % self.ranks;
+        self.next_refresh += count * interval;
+        self.issue_bound = 0;
     }
 
     /// After a tick that changed nothing, the earliest cycle at which something might: a bank

@@ -32,5 +32,5 @@ pub use mapping::{AddressMapping, DecodedAddress, MappingField};
 pub use presets::{preset, PRESET_NAMES};
 pub use render::{render_csv, render_json, render_table};
 pub use stats::{ChannelStats, DramReport};
-pub use system::{Completion, MemorySystem, Request, RequestKind};
+pub use system::{Completion, MemorySystem, Request, RequestKind, MAX_ARRIVAL};
 pub use trace::{parse_trace_line, run_trace, TraceLines, TraceRecord, TraceRunOptions};

@@ -10,6 +10,10 @@ use crate::mapping::AddressMapping;
 use crate::stats::{ChannelStats, DramReport};
 use std::collections::VecDeque;
 
+/// The latest arrival cycle accepted (later ones are clamped), so that no cycle arithmetic overflows:
+/// 2^60 cycles are 36 years at 1 GHz.
+pub const MAX_ARRIVAL: u64 = 1 << 60;
+
 /// Read or write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub enum RequestKind {
@@ -108,7 +112,8 @@ impl MemorySystem {
 
     /// Queues a request; it enters its channel's controller at or after its arrival cycle, when the
     /// controller has room, behind the requests submitted before it.
-    pub fn submit(&mut self, request: Request) {
+    pub fn submit(&mut self, mut request: Request) {
+        request.arrival = request.arrival.min(MAX_ARRIVAL);
         self.waiting.push_back(request);
     }
 

@@ -3,7 +3,7 @@
 //! front end does: the next request is offered from its cycle on, one per cycle, in file order.
 
 use crate::error::TraceError;
-use crate::system::{MemorySystem, Request, RequestKind};
+use crate::system::{MemorySystem, Request, RequestKind, MAX_ARRIVAL};
 use std::io::BufRead;
 
 /// One trace line.
@@ -94,13 +94,17 @@ pub fn parse_trace_line(
             "the end of the line".to_string(),
         ));
     };
-    let cycle = word.parse::<u64>().map_err(|_| {
-        malformed(
-            column(offset),
-            "a decimal cycle of at most 64 bits",
-            format!("`{word}`"),
-        )
-    })?;
+    let cycle = word
+        .parse::<u64>()
+        .ok()
+        .filter(|&cycle| cycle <= MAX_ARRIVAL)
+        .ok_or_else(|| {
+            malformed(
+                column(offset),
+                "a decimal cycle of at most 2^60",
+                format!("`{word}`"),
+            )
+        })?;
     if let Some(&(offset, word)) = fields.get(3) {
         return Err(malformed(
             column(offset),

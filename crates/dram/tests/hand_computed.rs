@@ -310,3 +310,31 @@ fn energy_per_command_follows_the_idd_formulas() {
     assert!(close(energy.refresh_pj, scale * (250.0 - 52.0) * 560.0));
     assert!(close(energy.activate_pj, 4233.6));
 }
+
+#[test]
+fn an_arrival_at_the_end_of_time_refreshes_in_closed_form() {
+    use maestro_dram::{run_trace, TraceRecord, TraceRunOptions, MAX_ARRIVAL};
+    for name in ["ddr4_3200", "hbm2_stack"] {
+        let mut system = MemorySystem::new(&preset(name).unwrap()).unwrap();
+        let records = [(0, 1), (MAX_ARRIVAL, 2)].map(|(cycle, line)| {
+            Ok(TraceRecord {
+                address: 0,
+                kind: RequestKind::Read,
+                cycle,
+                line,
+            })
+        });
+        run_trace(&mut system, records, TraceRunOptions::default()).unwrap();
+        let report = system.report();
+        assert_eq!(report.num_reads_done, 2, "{name}");
+        // Every refresh due before the end, on every channel (2^60 / interval per channel).
+        let interval: u64 = if name == "ddr4_3200" { 6240 } else { 3900 };
+        let due = (report.num_cycles - 1) / interval * u64::from(report.channels);
+        assert_eq!(report.num_ref_cmds, due, "{name}");
+        assert!(
+            system.stepped_cycles() < 1000,
+            "{name}: {}",
+            system.stepped_cycles()
+        );
+    }
+}

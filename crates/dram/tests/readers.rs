@@ -199,7 +199,7 @@ fn trace_lines_parse_and_report_bad_fields_by_column() {
     );
     assert_eq!(
         error("0x40 READ -3"),
-        "t.trace:7:11: expected a decimal cycle of at most 64 bits, found `-3`"
+        "t.trace:7:11: expected a decimal cycle of at most 2^60, found `-3`"
     );
     assert_eq!(
         error("0x40 READ 3 extra"),

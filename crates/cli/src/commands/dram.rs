@@ -25,7 +25,7 @@ pub struct DramArgs {
     #[arg(long, value_name = "FILE")]
     pub trace: PathBuf,
     /// Simulate exactly N cycles (DRAMsim3's -c) [default: until every request has completed].
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1 << 60))]
     pub cycles: Option<u64>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = DramFormat::Table)]

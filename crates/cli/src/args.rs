@@ -39,6 +39,8 @@ pub enum Command {
     Dse(crate::commands::dse::DseArgs),
     /// Simulate the flit-level NoC alone under synthetic traffic (BookSim2 configuration keys).
     Noc(crate::commands::noc::NocArgs),
+    /// Run the DRAM timing model on a DRAMsim3-format trace (a preset or a DRAMsim3 .ini file).
+    Dram(crate::commands::dram::DramArgs),
 }
 
 #[derive(Debug, Args)]

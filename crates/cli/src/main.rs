@@ -48,6 +48,7 @@ fn run() -> Result<ExitCode, Failure> {
         Command::Sweep(args) => commands::sweep::run(args),
         Command::Dse(args) => commands::dse::run(args),
         Command::Noc(args) => commands::noc::run_command(args),
+        Command::Dram(args) => commands::dram::run(args),
     }
 }
 

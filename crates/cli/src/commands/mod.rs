@@ -2,6 +2,7 @@
 
 pub mod analyze;
 pub mod check;
+pub mod dram;
 pub mod dse;
 pub mod noc;
 pub mod simulate;

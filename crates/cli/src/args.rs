@@ -37,6 +37,8 @@ pub enum Command {
     Sweep(crate::commands::sweep::SweepArgs),
     /// Explore PE count, L1, L2 and NoC bandwidth under area and power caps; the Pareto front.
     Dse(crate::commands::dse::DseArgs),
+    /// Play SCALE-Sim topologies (or one GEMM) on a cycle-level systolic array (os, ws, is).
+    Systolic(crate::commands::systolic::SystolicArgs),
 }
 
 #[derive(Debug, Args)]

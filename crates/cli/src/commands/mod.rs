@@ -5,4 +5,5 @@ pub mod check;
 pub mod dse;
 pub mod simulate;
 pub mod sweep;
+pub mod systolic;
 pub mod validate;

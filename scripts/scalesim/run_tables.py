@@ -130,6 +130,7 @@ def main():
     parser.add_argument("--out", default=TOPOLOGIES)
     parser.add_argument("--modes", default="calc,user")
     parser.add_argument("--arrays", default="8,32,128", help="array sizes to run (rows)")
+    parser.add_argument("--topologies", help="comma-separated topology files replacing each array's list")
     args = parser.parse_args()
     modes = args.modes.split(",")
     sizes = {int(s) for s in args.arrays.split(",")}
@@ -143,7 +144,7 @@ def main():
                     if array[0] not in sizes:
                         continue
                     for dataflow in DATAFLOWS:
-                        for topology in array[6]:
+                        for topology in (args.topologies.split(",") if args.topologies else array[6]):
                             table += run_case(python, version, mode, array, dataflow, topology,
                                               workdir)
                 path = os.path.join(args.out, f"{version}_{mode}.csv")

@@ -103,6 +103,13 @@ def run_case(python, version, mode, array, dataflow, topology, workdir):
     start = time.monotonic()
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL, cwd=case_dir)
     seconds = time.monotonic() - start
+    sys.stderr.write(f"{case}: {seconds:.1f} s\n")
+    return collect(case_dir, version, mode, array, dataflow, topology, seconds)
+
+
+def collect(case_dir, version, mode, array, dataflow, topology, seconds):
+    """The rows of one finished case, from the reports SCALE-Sim wrote into `case_dir/run`."""
+    rows, cols, ifmap_kb, filter_kb, ofmap_kb, bandwidth, _ = array
     out = os.path.join(case_dir, "run")
     compute = read_report(os.path.join(out, "COMPUTE_REPORT.csv"))
     bandwidths = read_report(os.path.join(out, "BANDWIDTH_REPORT.csv"))
@@ -117,9 +124,8 @@ def run_case(python, version, mode, array, dataflow, topology, workdir):
         row += b[1:7]
         # SRAM reads/writes and DRAM reads/writes from the detailed access report.
         row += [d[3], d[6], d[9], d[12], d[15], d[18]]
-        row += [f"{seconds:.2f}" if layer == 0 else ""]
+        row += [f"{seconds:.2f}" if layer == 0 and seconds is not None else ""]
         result.append(row)
-    sys.stderr.write(f"{case}: {seconds:.1f} s\n")
     return result
 
 
@@ -130,6 +136,9 @@ def main():
     parser.add_argument("--out", default=TOPOLOGIES)
     parser.add_argument("--modes", default="calc,user")
     parser.add_argument("--arrays", default="8,32,128", help="array sizes to run (rows)")
+    parser.add_argument("--dataflows", default="os,ws,is")
+    parser.add_argument("--reuse", help="a directory of finished cases (named as this script names "
+                        "them) whose reports are collected instead of running them again")
     parser.add_argument("--topologies", help="comma-separated topology files replacing each array's list")
     args = parser.parse_args()
     modes = args.modes.split(",")
@@ -143,8 +152,13 @@ def main():
                 for array in ARRAYS:
                     if array[0] not in sizes:
                         continue
-                    for dataflow in DATAFLOWS:
+                    for dataflow in args.dataflows.split(","):
                         for topology in (args.topologies.split(",") if args.topologies else array[6]):
+                            case = f"{version}_{mode}_{array[0]}x{array[1]}_{dataflow}_{topology[:-4]}"
+                            if args.reuse and os.path.isdir(os.path.join(args.reuse, case, "run")):
+                                table += collect(os.path.join(args.reuse, case), version, mode,
+                                                 array, dataflow, topology, None)
+                                continue
                             table += run_case(python, version, mode, array, dataflow, topology,
                                               workdir)
                 path = os.path.join(args.out, f"{version}_{mode}.csv")

@@ -453,7 +453,7 @@ pub fn run_layer(
     };
     // The cycles a SCALE-Sim v3 run reports "including prefetch": the initial fill of the read
     // buffers before the first cycle, and the output buffer's final drain after the last.
-    let prefetch_before = calc_dram.initial_fill_cycles(user, drain_bandwidth);
+    let prefetch_before = calc_dram.initial_fill_cycles(user, drain_bandwidth, rows);
     let drain_after = memory
         .ofmap
         .dram_last_cycle
@@ -630,17 +630,32 @@ impl CalcDram {
         (ifmap, filter)
     }
 
-    /// Cycles to fill the read buffers before the first cycle: each buffer first loads the distinct
-    /// words it will hold, up to its active half, in whole sets of 1 % of the buffer, at SCALE-Sim's
-    /// CALC-mode estimate of 10 words per cycle (USER mode: the given bandwidth); the two buffers
-    /// load in parallel.
-    fn initial_fill_cycles(&self, user: bool, bandwidth: u64) -> u64 {
+    /// Cycles to fill the read buffers before the first cycle: a buffer first loads the distinct words
+    /// it will hold, in whole sets of 1 % of the buffer, at SCALE-Sim's CALC-mode estimate of 10 words
+    /// per cycle (USER mode: the given bandwidth). An operand that fits in the active half is loaded
+    /// completely before cycle 0; a larger one loads the half, finishing just before the feeders'
+    /// first read of it (cycle `rows` for the operand streamed after a preload). The two buffers load
+    /// in parallel.
+    fn initial_fill_cycles(&self, user: bool, bandwidth: u64, rows: u64) -> u64 {
         let bandwidth = if user { bandwidth } else { 10 }.max(1);
-        let fill = |distinct: u64, capacity: u64| {
-            let set = (capacity / 100).max(1);
-            let sets = distinct.div_ceil(set).min(50);
-            (sets * set).div_ceil(bandwidth)
+        let (ifmap_first, filter_first) = match self.df {
+            Dataflow::Os => (0, 0),
+            Dataflow::Ws => (rows, 0),
+            Dataflow::Is => (0, rows),
         };
-        fill(self.distinct.0, self.ifmap_capacity).max(fill(self.distinct.1, self.filter_capacity))
+        let fill = |distinct: u64, capacity: u64, first_read: u64| {
+            let set = (capacity / 100).max(1);
+            let sets = distinct.div_ceil(set);
+            if sets >= 50 {
+                (50 * set).div_ceil(bandwidth).saturating_sub(first_read)
+            } else {
+                (sets * set).div_ceil(bandwidth)
+            }
+        };
+        fill(self.distinct.0, self.ifmap_capacity, ifmap_first).max(fill(
+            self.distinct.1,
+            self.filter_capacity,
+            filter_first,
+        ))
     }
 }

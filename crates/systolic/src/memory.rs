@@ -229,7 +229,9 @@ impl WriteBuffer {
         self.dram_writes += words;
         let end = cycle + i64::try_from(taken.max(1)).unwrap_or(i64::MAX) - 1;
         self.dram_first_cycle.get_or_insert(cycle);
-        self.dram_last_cycle = Some(end);
+        // The port may still be busy with an earlier drain that ends later (a final flush starts
+        // at the last output, not after the drain in flight): the last DRAM write is the latest end.
+        self.dram_last_cycle = Some(self.dram_last_cycle.map_or(end, |last| last.max(end)));
         end
     }
 

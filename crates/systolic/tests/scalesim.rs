@@ -145,3 +145,30 @@ fn v2_user_stall_cycles_within_5_percent() {
         worst.1
     );
 }
+
+#[test]
+fn v3_calc_cycles_including_prefetch_within_1_percent() {
+    let cases = run_table("v3_calc.csv");
+    assert!(cases.len() >= 30, "the table has {} rows", cases.len());
+    let mut worst = (0.0, String::new());
+    for case in &cases {
+        // v3 counts compute cycles as v2 does.
+        assert_eq!(
+            case.ours.total_cycles,
+            number(&case.row, "total_cycles") as u64,
+            "{}",
+            label(case)
+        );
+        let theirs = number(&case.row, "total_cycles_incl_prefetch");
+        let error = (case.ours.total_cycles_incl_prefetch as f64 - theirs).abs() / theirs;
+        if error > worst.0 {
+            worst = (error, label(case));
+        }
+    }
+    assert!(
+        worst.0 <= 0.01,
+        "cycles including prefetch off by {:.3} % on {}",
+        100.0 * worst.0,
+        worst.1
+    );
+}

@@ -59,6 +59,27 @@ fn one_gemm_as_csv() {
 }
 
 #[test]
+fn stonne_conventions_on_a_gemm() {
+    check(
+        &[
+            "systolic",
+            "--gemm",
+            "3136,64,64",
+            "--conventions",
+            "stonne",
+        ],
+        expect![[r#"
+            exit: 0
+            --- stdout
+            layer            df  array      MACs  folds  cycles  stalls  util %  map eff %  comp util %
+            gemm_3136x64x64  os  32x32  12845056    196   25676       0   48.85     100.00        48.85
+            total                       12845056    196   25676       0
+            --- stderr
+        "#]],
+    );
+}
+
+#[test]
 fn bad_topologies_point_at_line_and_column() {
     check(
         &["systolic", "--topology", &path("missing_field.csv")],

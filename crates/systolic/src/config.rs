@@ -14,6 +14,34 @@ pub enum Interface {
     User { words_per_cycle: u64 },
 }
 
+/// Whose timing conventions a run follows where simulators differ (see `docs/systolic.md`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Conventions {
+    /// SCALE-Sim's: every fold's wavefront crosses the whole array, folds follow each other without a
+    /// gap, and the total is the cycle (counted from 0) of the last output write.
+    #[default]
+    ScaleSim,
+    /// STONNE's TPU-like output-stationary mesh (`OS_MESH`, `TPU_OS_DENSE`): the controller configures
+    /// only the used rows and columns for each fold, so the wavefront crosses only those; a fold starts
+    /// after the previous one's outputs are back in memory, with a fixed latency per fold
+    /// ([`stonne_fold_latency`]); the total counts every cycle run.
+    Stonne,
+}
+
+/// Cycles STONNE's output-stationary controller spends per fold beyond the wavefront: one cycle to
+/// reconfigure the mesh, two from the controller's read to the array edge, two from the last MAC back
+/// to memory; one fewer when the fold uses a single row or a single column of the mesh. Measured on
+/// STONNE: a fold of `T` steps on `r × c` used PEs takes `T + r + c + 3` cycles, `T + r + c + 2` when
+/// `r = 1` or `c = 1` (`validation/systolic/stonne/`).
+pub fn stonne_fold_latency(used_rows: u64, used_cols: u64) -> u64 {
+    if used_rows == 1 || used_cols == 1 {
+        4
+    } else {
+        5
+    }
+}
+
 /// The array and its memories. Sizes are in words of one byte (SCALE-Sim's word size).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ArrayConfig {
@@ -24,6 +52,7 @@ pub struct ArrayConfig {
     pub filter_sram_kb: u64,
     pub ofmap_sram_kb: u64,
     pub interface: Interface,
+    pub conventions: Conventions,
 }
 
 /// The largest array side accepted (a 4096 × 4096 array is far beyond any built one).
@@ -42,6 +71,7 @@ impl ArrayConfig {
             filter_sram_kb: 64,
             ofmap_sram_kb: 64,
             interface: Interface::Calc,
+            conventions: Conventions::ScaleSim,
         }
     }
 

@@ -7,7 +7,7 @@
 //! injection schedule and skips the cycles in which nothing but that deterministic motion happens.
 
 use crate::array::{col_injection, preload_cycles, row_injection, Fold, Grid, Injections, Slot};
-use crate::config::{ArrayConfig, Interface};
+use crate::config::{stonne_fold_latency, ArrayConfig, Conventions, Interface};
 use crate::layer::{filter_at, ifmap_at, Dataflow, Geometry, Layer, Operand, MAX_OPERAND_ELEMENTS};
 use crate::memory::{FetchStream, ReadBuffer, WriteBuffer, HIT_LATENCY};
 use crate::report::LayerReport;
@@ -40,6 +40,8 @@ pub enum RunError {
     TooLarge { layer: String, elements: u64 },
     #[error("the array must have at least one row and one column")]
     EmptyArray,
+    #[error("STONNE's conventions are those of its output-stationary mesh: use the os dataflow")]
+    StonneNeedsOs,
     #[error("the {0} SRAM must hold at least two words")]
     TinySram(&'static str),
 }
@@ -227,6 +229,9 @@ pub fn run_layer(
     playback: Playback,
 ) -> Result<LayerReport, RunError> {
     check(layer, config)?;
+    if config.conventions == Conventions::Stonne && config.dataflow != Dataflow::Os {
+        return Err(RunError::StonneNeedsOs);
+    }
     let g = Geometry::of(layer, config.dataflow);
     let (rows, cols, df) = (config.rows, config.cols, config.dataflow);
     let row_folds = g.spatial_rows.div_ceil(rows);
@@ -276,6 +281,7 @@ pub fn run_layer(
     let mut ifmap_reads = Vec::with_capacity(rows.max(cols) as usize);
     let mut filter_reads = Vec::with_capacity(rows.max(cols) as usize);
     let preload = preload_cycles(df, rows);
+    let stonne = config.conventions == Conventions::Stonne;
     for fc in 0..col_folds {
         for fr in 0..row_folds {
             let fold = Fold {
@@ -283,15 +289,28 @@ pub fn run_layer(
                 used_cols: (g.spatial_cols - fc * cols).min(cols),
                 temporal: g.temporal,
             };
+            // The rows and columns the fold's wavefront crosses.
+            let (wave_rows, wave_cols) = if stonne {
+                (fold.used_rows, fold.used_cols)
+            } else {
+                (rows, cols)
+            };
             let line_before = memory.line;
             let stalls_before = memory.stalls;
             let macs_before = counters.macs;
             // The last edge injection of the fold: the bottom row's last operand (or, for the
             // output-stationary columns, the right column's last one).
             let last_injection = match df {
-                Dataflow::Os => (rows - 1 + g.temporal - 1).max(cols - 1 + g.temporal - 1),
-                Dataflow::Ws | Dataflow::Is => preload + rows - 1 + g.temporal - 1,
+                Dataflow::Os => {
+                    (wave_rows - 1 + g.temporal - 1).max(wave_cols - 1 + g.temporal - 1)
+                }
+                Dataflow::Ws | Dataflow::Is => preload + wave_rows - 1 + g.temporal - 1,
             };
+            if stonne {
+                if let Some(grid) = grid.as_mut() {
+                    *grid = Grid::new(wave_rows, wave_cols, df);
+                }
+            }
             if let Some(grid) = grid.as_mut() {
                 grid.begin_fold();
             }
@@ -304,8 +323,8 @@ pub fn run_layer(
                 let (ifmap_before, filter_before) =
                     (counters.ifmap_sram_reads, counters.filter_sram_reads);
                 if need_feeders {
-                    for i in 0..rows {
-                        let slot = row_injection(df, rows, fold, i, tau);
+                    for i in 0..wave_rows {
+                        let slot = row_injection(df, wave_rows, fold, i, tau);
                         injections.rows[i as usize] = slot;
                         if let Slot::Value(t) = slot {
                             let r = fr * rows + i;
@@ -323,8 +342,8 @@ pub fn run_layer(
                             }
                         }
                     }
-                    for j in 0..cols {
-                        let slot = col_injection(df, rows, fold, j, tau);
+                    for j in 0..wave_cols {
+                        let slot = col_injection(df, wave_rows, fold, j, tau);
                         injections.cols[j as usize] = slot;
                         if let Slot::Value(v) = slot {
                             let c = fc * cols + j;
@@ -359,27 +378,32 @@ pub fn run_layer(
                         } else {
                             (
                                 false,
-                                stepped_writes(grid, df, fold, cols, rows, g.temporal, tau),
+                                stepped_writes(
+                                    grid, df, fold, wave_cols, wave_rows, g.temporal, tau,
+                                ),
                             )
                         }
                     }
                     None => {
                         // The last operand of the bottom-right corner leaves the grid `rows + cols`
                         // cycles after the fold's last injection along the diagonal.
-                        let end = fold_end(df, rows, cols, g.temporal);
+                        let end = fold_end(df, wave_rows, wave_cols, g.temporal);
                         if tau >= end {
                             (true, 0)
                         } else {
                             if !user {
                                 // Without reads to serve, the cycles before the first output are skipped.
-                                let first = first_write(df, rows, g.temporal);
+                                let first = first_write(df, wave_rows, g.temporal);
                                 if tau < first {
                                     let skip = first - tau;
                                     memory.line += skip as i64;
                                     tau += skip;
                                 }
                             }
-                            (false, scheduled_writes(df, fold, rows, g.temporal, tau))
+                            (
+                                false,
+                                scheduled_writes(df, fold, wave_rows, g.temporal, tau),
+                            )
                         }
                     }
                 };
@@ -413,6 +437,10 @@ pub fn run_layer(
                 counters.max_filter_reads_per_cycle =
                     counters.max_filter_reads_per_cycle.max(filter.1);
             }
+            if stonne {
+                // The controller reconfigures and the pipeline to and from memory fills and drains.
+                memory.line += stonne_fold_latency(fold.used_rows, fold.used_cols) as i64;
+            }
             let played = (memory.line - line_before) as u64;
             let stalled = (memory.stalls - stalls_before) as u64;
             counters.array_cycles += played;
@@ -430,7 +458,11 @@ pub fn run_layer(
         }
     }
     counters.stall_cycles = memory.stalls as u64;
-    let total_cycles = memory.last_out.max(0) as u64;
+    let total_cycles = if stonne {
+        (memory.line + memory.stalls).max(0) as u64
+    } else {
+        memory.last_out.max(0) as u64
+    };
     memory.ofmap.flush(memory.last_out);
     let folds = counters.folds.max(1) as f64;
     let (ifmap_dram, filter_dram, ifmap_span, filter_span) = match (&memory.ifmap, &memory.filter) {

@@ -15,7 +15,7 @@ pub mod memory;
 pub mod report;
 pub mod text;
 
-pub use config::{ArrayConfig, Interface};
+pub use config::{ArrayConfig, Conventions, Interface};
 pub use engine::{run_layer, Counters, Playback, RunError};
 pub use layer::{Dataflow, Layer};
 pub use report::LayerReport;

@@ -516,6 +516,7 @@ pub fn parse_config(text: &str, file: &str) -> Result<ConfigFile, ReadError> {
             filter_sram_kb,
             ofmap_sram_kb,
             interface,
+            conventions: Default::default(),
         },
         notes,
     })

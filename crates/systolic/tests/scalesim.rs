@@ -83,6 +83,7 @@ fn run_table(name: &str) -> Vec<Case> {
                 filter_sram_kb: number(&row, "filter_sram_kb") as u64,
                 ofmap_sram_kb: number(&row, "ofmap_sram_kb") as u64,
                 interface,
+                conventions: Default::default(),
             };
             let ours = run_layer(&layer, &config, Playback::Skipping).expect("runs");
             assert_eq!(

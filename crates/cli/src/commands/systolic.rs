@@ -9,8 +9,8 @@ use crate::output::emit;
 use clap::{Args, ValueEnum};
 use maestro_systolic::text::Note;
 use maestro_systolic::{
-    parse_config, parse_topology, run_layer, ArrayConfig, Dataflow, Layer, LayerReport, Playback,
-    TopologyFormat,
+    parse_config, parse_topology, run_layer, ArrayConfig, Conventions, Dataflow, Layer,
+    LayerReport, Playback, TopologyFormat,
 };
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -20,6 +20,14 @@ pub enum DataflowArg {
     Os,
     Ws,
     Is,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ConventionsArg {
+    /// SCALE-Sim's (folds back to back, the total is the cycle of the last output write).
+    Scalesim,
+    /// STONNE's TPU-like output-stationary mesh (each fold configures only its used PEs; fold latency).
+    Stonne,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -51,6 +59,9 @@ pub struct SystolicArgs {
     /// The dataflow, overriding the configuration's `Dataflow`.
     #[arg(long, value_enum)]
     pub dataflow: Option<DataflowArg>,
+    /// Whose timing conventions to follow (docs/systolic.md).
+    #[arg(long, value_enum, default_value_t = ConventionsArg::Scalesim)]
+    pub conventions: ConventionsArg,
     /// How the grid is played.
     #[arg(long, value_enum, default_value_t = PlaybackArg::Skipping)]
     pub playback: PlaybackArg,
@@ -87,6 +98,10 @@ pub fn run(args: SystolicArgs) -> Result<ExitCode, Failure> {
             DataflowArg::Is => Dataflow::Is,
         };
     }
+    config.conventions = match args.conventions {
+        ConventionsArg::Scalesim => Conventions::ScaleSim,
+        ConventionsArg::Stonne => Conventions::Stonne,
+    };
     let (layers, source): (Vec<Layer>, String) = match &args.topology {
         Some(path) => {
             let name = path.display().to_string();

@@ -104,6 +104,46 @@ fn label(case: &Case) -> String {
     )
 }
 
+#[test]
+fn v2_calc_total_cycles_equal_on_every_layer() {
+    let cases = run_table("v2_calc.csv");
+    assert!(cases.len() >= 50, "the table has {} rows", cases.len());
+    let mut mismatches = Vec::new();
+    for case in &cases {
+        let theirs = number(&case.row, "total_cycles") as u64;
+        let stalls = number(&case.row, "stall_cycles") as u64;
+        if case.ours.total_cycles != theirs || case.ours.stall_cycles != stalls {
+            mismatches.push(format!(
+                "{}: cycles ours {} SCALE-Sim {}, stalls ours {} SCALE-Sim {}",
+                label(case),
+                case.ours.total_cycles,
+                theirs,
+                case.ours.stall_cycles,
+                stalls
+            ));
+        }
+        let theirs_util = number(&case.row, "overall_util");
+        assert!(
+            (case.ours.overall_utilisation - theirs_util).abs()
+                < 1e-6 * theirs_util.max(1.0) + 1e-9
+                || case.ours.total_cycles != theirs
+        );
+        let theirs_mapping = number(&case.row, "mapping_efficiency");
+        assert!(
+            (case.ours.mapping_efficiency - theirs_mapping).abs() < 1e-6,
+            "{}: mapping efficiency",
+            label(case)
+        );
+    }
+    assert!(
+        mismatches.is_empty(),
+        "{} of {} rows differ:\n{}",
+        mismatches.len(),
+        cases.len(),
+        mismatches.join("\n")
+    );
+}
+
 /// |ours − theirs| / theirs, with a floor of 1 % of the total cycles on the denominator so that a
 /// layer with a handful of stall cycles is not judged by a ratio of small numbers.
 fn stall_error(ours: f64, theirs: f64, total: f64) -> f64 {

@@ -12,7 +12,7 @@ use maestro_systolic::{
     parse_config, parse_topology, run_layer, ArrayConfig, Conventions, Dataflow, Layer,
     LayerReport, Playback, TopologyFormat,
 };
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -73,7 +73,7 @@ pub struct SystolicArgs {
     pub output: Option<PathBuf>,
 }
 
-fn text_of(path: &PathBuf) -> Result<String, Failure> {
+fn text_of(path: &Path) -> Result<String, Failure> {
     String::from_utf8(read_bytes(path)?)
         .map_err(|_| invalid(format!("{}: not UTF-8 text", path.display())))
 }

@@ -8,10 +8,20 @@
 
 use crate::array::{col_injection, preload_cycles, row_injection, Fold, Grid, Injections, Slot};
 use crate::config::{stonne_fold_latency, ArrayConfig, Conventions, Interface};
-use crate::layer::{filter_at, ifmap_at, Dataflow, Geometry, Layer, Operand, MAX_OPERAND_ELEMENTS};
+use crate::layer::{filter_at, ifmap_at, Dataflow, Geometry, Layer, Operand};
 use crate::memory::{FetchStream, ReadBuffer, WriteBuffer, HIT_LATENCY};
 use crate::report::LayerReport;
 use thiserror::Error;
+
+/// The largest layer accepted, in MACs (a ResNet-50 convolution has about 2^28).
+pub const MAX_LAYER_MACS: u64 = 1 << 50;
+/// The most array cycles a layer may need: beyond this a run would take hours.
+pub const MAX_ARRAY_CYCLES: u64 = 1 << 34;
+/// The largest USER-mode fetch stream (operand elements in fetch order), which is held in memory.
+pub const MAX_FETCH_STREAM: u64 = 1 << 27;
+
+/// The largest array played with [`Playback::Stepped`] (its registers are held per PE).
+pub const MAX_STEPPED_PES: u64 = 1 << 20;
 
 /// How the grid is played.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -36,10 +46,12 @@ pub enum RunError {
         filter: u64,
         ifmap: u64,
     },
-    #[error("layer `{layer}`: its operand matrices ({elements} elements) exceed the supported {MAX_OPERAND_ELEMENTS}")]
-    TooLarge { layer: String, elements: u64 },
+    #[error("layer `{layer}`: its {what} is beyond what this simulator plays (at most {MAX_LAYER_MACS} MACs, {MAX_ARRAY_CYCLES} array cycles, {MAX_FETCH_STREAM} elements per USER-mode fetch stream)")]
+    TooLarge { layer: String, what: &'static str },
     #[error("the array must have at least one row and one column")]
     EmptyArray,
+    #[error("stepped playback keeps every PE's registers: at most {MAX_STEPPED_PES} PEs, not {pes} (use skipping)")]
+    SteppedTooLarge { pes: u64 },
     #[error("STONNE's conventions are those of its output-stationary mesh: use the os dataflow")]
     StonneNeedsOs,
     #[error("the {0} SRAM must hold at least two words")]
@@ -91,16 +103,42 @@ pub fn check(layer: &Layer, config: &ArrayConfig) -> Result<(), RunError> {
             });
         }
     }
-    let elements = layer
-        .ofmap_pixels()
-        .saturating_mul(layer.window())
-        .max(layer.window().saturating_mul(layer.filters))
-        .max(layer.ofmap_pixels().saturating_mul(layer.filters));
-    if elements > MAX_OPERAND_ELEMENTS {
-        return Err(RunError::TooLarge {
-            layer: layer.name.clone(),
-            elements,
-        });
+    // Every count the run keeps is a product of these; bounding them here keeps all of it in u64.
+    let too_large = |what: &'static str| RunError::TooLarge {
+        layer: layer.name.clone(),
+        what,
+    };
+    let window = layer
+        .filter_height
+        .checked_mul(layer.filter_width)
+        .and_then(|x| x.checked_mul(layer.channels))
+        .ok_or_else(|| too_large("window"))?;
+    layer
+        .ofmap_height()
+        .checked_mul(layer.ofmap_width())
+        .and_then(|pixels| pixels.checked_mul(window))
+        .and_then(|x| x.checked_mul(layer.filters))
+        .filter(|&macs| macs <= MAX_LAYER_MACS)
+        .ok_or_else(|| too_large("MAC count"))?;
+    let g = Geometry::of(layer, config.dataflow);
+    let folds = g
+        .spatial_rows
+        .div_ceil(config.rows)
+        .saturating_mul(g.spatial_cols.div_ceil(config.cols));
+    let fold_cycles = g.temporal.saturating_add(2 * config.rows + config.cols);
+    if folds.saturating_mul(fold_cycles) > MAX_ARRAY_CYCLES {
+        return Err(too_large("cycle count"));
+    }
+    if matches!(config.interface, Interface::User { .. }) {
+        let padded = |extent: u64, side: u64| extent.div_ceil(side).saturating_mul(side);
+        let streams = [
+            padded(g.spatial_rows, config.rows).saturating_mul(g.temporal),
+            padded(g.spatial_cols, config.cols).saturating_mul(g.temporal),
+            padded(g.spatial_cols, config.cols).saturating_mul(g.spatial_rows),
+        ];
+        if streams.iter().any(|&s| s > MAX_FETCH_STREAM) {
+            return Err(too_large("USER-mode fetch stream"));
+        }
     }
     Ok(())
 }
@@ -231,6 +269,9 @@ pub fn run_layer(
     check(layer, config)?;
     if config.conventions == Conventions::Stonne && config.dataflow != Dataflow::Os {
         return Err(RunError::StonneNeedsOs);
+    }
+    if playback == Playback::Stepped && config.pes() > MAX_STEPPED_PES {
+        return Err(RunError::SteppedTooLarge { pes: config.pes() });
     }
     let g = Geometry::of(layer, config.dataflow);
     let (rows, cols, df) = (config.rows, config.cols, config.dataflow);

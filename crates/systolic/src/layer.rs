@@ -6,9 +6,6 @@ use serde::Serialize;
 /// The largest value one topology field may hold; products of a few such fields stay inside `u64`.
 pub const MAX_FIELD: u64 = 1 << 24;
 
-/// The largest operand matrix (rows × columns) a layer may have; keeps every count far from overflow.
-pub const MAX_OPERAND_ELEMENTS: u64 = 1 << 40;
-
 /// One layer. A GEMM `M×K · K×N` is kept as SCALE-Sim keeps it: a convolution with an `M × K` ifmap,
 /// a `1 × K` filter, one channel, `N` filters and unit strides (so `M` output pixels, window `K`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

@@ -41,6 +41,8 @@ pub enum Command {
     Noc(crate::commands::noc::NocArgs),
     /// Run the DRAM timing model on a DRAMsim3-format trace (a preset or a DRAMsim3 .ini file).
     Dram(crate::commands::dram::DramArgs),
+    /// Play SCALE-Sim topologies (or one GEMM) on a cycle-level systolic array (os, ws, is).
+    Systolic(crate::commands::systolic::SystolicArgs),
 }
 
 #[derive(Debug, Args)]

@@ -49,6 +49,7 @@ fn run() -> Result<ExitCode, Failure> {
         Command::Dse(args) => commands::dse::run(args),
         Command::Noc(args) => commands::noc::run_command(args),
         Command::Dram(args) => commands::dram::run(args),
+        Command::Systolic(args) => commands::systolic::run(args),
     }
 }
 

@@ -7,4 +7,5 @@ pub mod dse;
 pub mod noc;
 pub mod simulate;
 pub mod sweep;
+pub mod systolic;
 pub mod validate;

@@ -2,7 +2,7 @@
 //! or a DRAMsim3 `.ini` configuration.
 
 use crate::failure::{invalid, Failure};
-use crate::output::emit;
+use crate::output::{emit, Output};
 use clap::{ArgGroup, Args, ValueEnum};
 use maestro_dram::{
     parse_ini, preset, render_csv, render_json, render_table, run_trace, DramConfig, MemorySystem,
@@ -46,6 +46,8 @@ pub enum DramFormat {
 }
 
 pub fn run(args: DramArgs) -> Result<ExitCode, Failure> {
+    // Every output path is opened before any work, so a bad path fails at once.
+    let output = Output::open(args.output.as_deref())?;
     let config = device(&args)?;
     let mut system =
         MemorySystem::new(&config).map_err(|e| invalid(format!("{}: {e}", config.name)))?;
@@ -68,7 +70,7 @@ pub fn run(args: DramArgs) -> Result<ExitCode, Failure> {
         DramFormat::Csv => render_csv(&report),
         DramFormat::Json => render_json(&report),
     };
-    emit(&text, args.output.as_deref())?;
+    emit(&text, output)?;
     Ok(ExitCode::SUCCESS)
 }
 

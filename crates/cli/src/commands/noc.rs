@@ -3,7 +3,7 @@
 
 use crate::failure::{invalid, Failure};
 use crate::input::read_bytes;
-use crate::output::emit;
+use crate::output::{emit, Output};
 use clap::{Args, ValueEnum};
 use maestro_noc::booksim_config::parse_booksim_config;
 use maestro_noc::{
@@ -113,6 +113,13 @@ const COLUMNS: [&str; 9] = [
 ];
 
 pub fn run_command(args: NocArgs) -> Result<ExitCode, Failure> {
+    // Every output path is opened before any work, so a bad path fails at once.
+    let output = Output::open(args.output.as_deref())?;
+    let plot_output = args
+        .plot
+        .as_deref()
+        .map(|path| Output::open(Some(path)))
+        .transpose()?;
     let (mut network, mut settings) = match &args.config {
         Some(path) => {
             let bytes = read_bytes(path)?;
@@ -150,16 +157,16 @@ pub fn run_command(args: NocArgs) -> Result<ExitCode, Failure> {
         }
         results
     };
-    if let Some(path) = &args.plot {
+    if let Some(plot_output) = plot_output {
         let svg = plot(&results, &network, &settings)?;
-        emit(&svg, Some(path))?;
+        emit(&svg, plot_output)?;
     }
     let text = match args.format {
         NocFormat::Table => render_table(&results),
         NocFormat::Csv => render_csv(&results),
         NocFormat::Json => render_json(&network, &settings, &results)?,
     };
-    emit(&text, args.output.as_deref())?;
+    emit(&text, output)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -5,7 +5,7 @@
 use crate::args::OutputFormat;
 use crate::failure::{invalid, Failure};
 use crate::input::read_bytes;
-use crate::output::emit;
+use crate::output::{emit, Output};
 use clap::{Args, ValueEnum};
 use maestro_systolic::text::Note;
 use maestro_systolic::{
@@ -79,6 +79,8 @@ fn text_of(path: &Path) -> Result<String, Failure> {
 }
 
 pub fn run(args: SystolicArgs) -> Result<ExitCode, Failure> {
+    // Every output path is opened before any work, so a bad path fails at once.
+    let output = Output::open(args.output.as_deref())?;
     let (mut config, notes, hw_name) = match &args.hw {
         Some(path) => {
             let name = path.display().to_string();
@@ -146,7 +148,7 @@ pub fn run(args: SystolicArgs) -> Result<ExitCode, Failure> {
             json
         }
     };
-    emit(&text, args.output.as_deref())?;
+    emit(&text, output)?;
     Ok(ExitCode::SUCCESS)
 }
 

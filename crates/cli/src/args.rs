@@ -105,6 +105,9 @@ pub struct ValidateArgs {
     /// With --suite: rewrite the baseline (and its Markdown report) from this run.
     #[arg(long, requires = "suite")]
     pub update_baseline: bool,
+    /// Stop after SECONDS of wall-clock time; the error names the layer and the step it reached.
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=MAX_TIME_LIMIT))]
+    pub time_limit: Option<u64>,
 }
 
 /// The largest run `--trace` accepts by default, in PE work items (one compute event each, plus a

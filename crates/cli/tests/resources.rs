@@ -136,3 +136,28 @@ fn an_endless_input_is_refused_at_the_size_limit() {
         "{stderr}"
     );
 }
+
+#[test]
+fn validate_stops_at_the_time_limit_and_names_the_layer_and_step() {
+    let output = common::maestro(&[
+        "validate",
+        "--model",
+        "crates/cli/tests/data/long_model.m",
+        "--dataflow",
+        "nlr",
+        "--time-limit",
+        "1",
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr)
+        .replace('│', " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert_eq!(output.status.code(), Some(1), "{}", transcript(&output));
+    assert!(
+        stderr.contains("time limit reached")
+            && stderr.contains("layer `conv5_1`: stopped at step")
+            && stderr.contains("of 200704"),
+        "{stderr}"
+    );
+}

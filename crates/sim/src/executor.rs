@@ -282,9 +282,16 @@ impl Run<'_> {
         let mut top_changed = true;
         let mut peak_l1 = 0u64;
         loop {
-            if let Some(observer) = self.observer {
+            let past_deadline = self
+                .options
+                .deadline
+                .is_some_and(|deadline| std::time::Instant::now() >= deadline);
+            let observer_stops = self
+                .observer
+                .is_some_and(|observer| !observer.step(step, self.schedule.total_steps));
+            {
                 let steps = self.schedule.total_steps;
-                if !observer.step(step, steps) {
+                if past_deadline || observer_stops {
                     return Err(SimError::Stopped {
                         layer: self.layer.name.clone(),
                         step,

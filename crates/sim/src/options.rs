@@ -13,6 +13,9 @@ pub struct SimOptions {
     pub watchdog_cycles: u64,
     /// Worker threads for `simulate_network` (layers are independent; results keep layer order).
     pub threads: usize,
+    /// A wall-clock deadline chosen by the caller (a time limit): a layer still running then stops
+    /// with `SimError::Stopped`, naming the step it reached. `None`: no limit.
+    pub deadline: Option<std::time::Instant>,
 }
 
 impl Default for SimOptions {
@@ -23,6 +26,7 @@ impl Default for SimOptions {
             skip_steady_state: true,
             watchdog_cycles: 1 << 40,
             threads: 2,
+            deadline: None,
         }
     }
 }

@@ -49,11 +49,14 @@ impl ValidateSettings {
             Some(threads) => threads as usize,
             None => std::thread::available_parallelism().map_or(1, |threads| threads.get()),
         };
-        let options = ValidationOptions {
+        let mut options = ValidationOptions {
             threads,
             compat: args.compat,
             ..ValidationOptions::default()
         };
+        options.sim.deadline = args
+            .time_limit
+            .map(|seconds| std::time::Instant::now() + std::time::Duration::from_secs(seconds));
         if args.suite.is_some() && args.format == OutputFormat::Csv {
             let mut command = <crate::args::Cli as clap::CommandFactory>::command();
             return Err(Failure::Usage(command.error(
@@ -123,7 +126,16 @@ fn run_network(
     check_mappings(&loaded, accelerator)?;
     let network = &loaded.network;
     let validation = maestro_validate::validate_network(network, accelerator, &settings.options)
-        .map_err(|error| invalid(format!("{}: {error}", loaded.file_name)))?;
+        .map_err(|error| {
+            let reason = match &error {
+                maestro_validate::ValidateError::Simulator {
+                    source: maestro_sim::SimError::Stopped { .. },
+                    ..
+                } => "time limit reached: ",
+                _ => "",
+            };
+            invalid(format!("{}: {reason}{error}", loaded.file_name))
+        })?;
     let text = match settings.format {
         OutputFormat::Table => render::render_validation_table(&validation),
         OutputFormat::Csv => render::render_validation_csv(&validation),

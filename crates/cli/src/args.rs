@@ -37,6 +37,8 @@ pub enum Command {
     Sweep(crate::commands::sweep::SweepArgs),
     /// Explore PE count, L1, L2 and NoC bandwidth under area and power caps; the Pareto front.
     Dse(crate::commands::dse::DseArgs),
+    /// Join the parts of a sharded sweep (`sweep --shard K/N`) into the CSV of the whole sweep.
+    Merge(crate::commands::merge::MergeArgs),
 }
 
 #[derive(Debug, Args)]

@@ -7,6 +7,7 @@ mod failure;
 mod hardware;
 mod input;
 mod output;
+mod part_file;
 mod settings;
 mod shared;
 mod spans;
@@ -47,6 +48,7 @@ fn run() -> Result<ExitCode, Failure> {
         }
         Command::Sweep(args) => commands::sweep::run(args),
         Command::Dse(args) => commands::dse::run(args),
+        Command::Merge(args) => commands::merge::run(args),
     }
 }
 

@@ -43,6 +43,8 @@ pub enum Command {
     Dram(crate::commands::dram::DramArgs),
     /// Play SCALE-Sim topologies (or one GEMM) on a cycle-level systolic array (os, ws, is).
     Systolic(crate::commands::systolic::SystolicArgs),
+    /// Join the parts of a sharded sweep (`sweep --shard K/N`) into the CSV of the whole sweep.
+    Merge(crate::commands::merge::MergeArgs),
 }
 
 #[derive(Debug, Args)]

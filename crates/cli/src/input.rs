@@ -45,7 +45,8 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>, Failure> {
     read_bytes_within(path, MAX_INPUT_BYTES)
 }
 
-fn read_bytes_within(path: &Path, limit: u64) -> Result<Vec<u8>, Failure> {
+/// Reads `path` whole if it is at most `limit` bytes, else refuses it (after reading one byte more).
+pub fn read_bytes_within(path: &Path, limit: u64) -> Result<Vec<u8>, Failure> {
     use std::io::Read;
     let failure = |error| Failure::Read {
         path: path.to_owned(),

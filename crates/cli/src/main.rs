@@ -7,6 +7,7 @@ mod failure;
 mod hardware;
 mod input;
 mod output;
+mod part_file;
 mod settings;
 mod shared;
 mod spans;
@@ -50,6 +51,7 @@ fn run() -> Result<ExitCode, Failure> {
         Command::Noc(args) => commands::noc::run_command(args),
         Command::Dram(args) => commands::dram::run(args),
         Command::Systolic(args) => commands::systolic::run(args),
+        Command::Merge(args) => commands::merge::run(args),
     }
 }
 

@@ -23,7 +23,7 @@ pub use front::{simulate_front, FrontSimulation};
 pub use param::{Param, ParamSpec, ParamValue};
 pub use space::SweepSpace;
 pub use sweep::{
-    for_each_sweep_point, run_sweep, sweep_frame, Engine, PointResult, Sweep, SweepOptions,
+    for_each_sweep_point, run_sweep, sweep_frame, Engine, PointResult, Shard, Sweep, SweepOptions,
     SweepResult,
 };
 pub use workload::{select_layers, Dataflow, Workload};

@@ -48,6 +48,41 @@ impl Engine {
     }
 }
 
+/// A deterministic part of a sweep's design points, for studies spread over several processes or
+/// machines: shard `index` of `count` takes the points `index, index + count, index + 2·count, …`
+/// (dataflows first, then points in space order, as everywhere), so the shards are balanced and
+/// together hold every point exactly once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Shard {
+    pub index: usize,
+    pub count: usize,
+}
+
+impl Shard {
+    /// The whole sweep.
+    pub const WHOLE: Shard = Shard { index: 0, count: 1 };
+
+    /// Shard `index` of `count`; `None` unless `index < count`.
+    pub fn new(index: usize, count: usize) -> Option<Shard> {
+        (index < count).then_some(Shard { index, count })
+    }
+
+    /// Whether design point `point` belongs to this shard.
+    pub fn holds(self, point: usize) -> bool {
+        point % self.count == self.index
+    }
+
+    /// How many of `points` design points belong to this shard.
+    pub fn len(self, points: usize) -> usize {
+        points.saturating_sub(self.index).div_ceil(self.count)
+    }
+
+    /// Whether the shard holds no point of a sweep of `points`.
+    pub fn is_empty(self, points: usize) -> bool {
+        self.len(points) == 0
+    }
+}
+
 /// How to run a sweep.
 #[derive(Clone, Debug)]
 pub struct SweepOptions {
@@ -56,6 +91,10 @@ pub struct SweepOptions {
     pub threads: usize,
     /// Simulator options (its own `threads` is ignored: the sweep parallelises over points).
     pub sim: SimOptions,
+    /// The design points to evaluate (all by default).
+    pub shard: Shard,
+    /// Design points already evaluated (a resumed shard): skipped.
+    pub done: std::collections::BTreeSet<usize>,
 }
 
 impl Default for SweepOptions {
@@ -64,7 +103,19 @@ impl Default for SweepOptions {
             engine: Engine::Analytical,
             threads: 1,
             sim: SimOptions::default(),
+            shard: Shard::WHOLE,
+            done: std::collections::BTreeSet::new(),
         }
+    }
+}
+
+impl SweepOptions {
+    /// The design points this run evaluates, in order: its shard's, less those already done.
+    pub fn selected_points(&self, sweep: &Sweep) -> Vec<usize> {
+        (self.shard.index..sweep.points())
+            .step_by(self.shard.count.max(1))
+            .filter(|point| !self.done.contains(point))
+            .collect()
     }
 }
 
@@ -101,6 +152,19 @@ impl Sweep {
     pub fn points(&self) -> usize {
         // Bounded by MAX_POINTS in `new`.
         self.space.len() as usize * self.workload.dataflows.len()
+    }
+
+    /// A fingerprint of the study (base hardware, swept space, workload and mappings, engines and
+    /// simulator options), so that parts of different studies are never merged: FNV-1a over the
+    /// study's `Debug` text, which is the same for the same inputs on any machine.
+    pub fn fingerprint(&self, options: &SweepOptions) -> u64 {
+        let text = format!(
+            "{:?}|{:?}|{:?}|{:?}|{:?}",
+            self.base, self.space, self.workload, options.engine, options.sim.ignore_capacity
+        );
+        text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |hash, byte| {
+            (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+        })
     }
 
     /// Design point × layer evaluations (per engine).
@@ -329,16 +393,17 @@ pub(crate) fn prepare_groups(
         .collect()
 }
 
-/// Runs the sweep. `progress(n)` is called (from worker threads) as `n` more point × layer
-/// evaluations finish; the total is [`Sweep::evaluations`].
+/// Runs the sweep (the points of `options.shard` not in `options.done`). `progress(n)` is called
+/// (from worker threads) as `n` more point × layer evaluations finish; the total is
+/// [`Sweep::evaluations`] for the whole sweep.
 pub fn run_sweep(
     sweep: &Sweep,
     options: &SweepOptions,
     progress: &(dyn Fn(u64) + Sync),
 ) -> SweepResult {
     let mut result = sweep_frame(sweep, options);
-    result.points.reserve(sweep.points());
-    for_each_sweep_point(sweep, options, progress, &mut |point| {
+    result.points.reserve(options.selected_points(sweep).len());
+    for_each_sweep_point(sweep, options, progress, &mut |_, point| {
         result.points.push(point);
         std::ops::ControlFlow::Continue(())
     });
@@ -363,7 +428,8 @@ pub fn sweep_frame(sweep: &Sweep, options: &SweepOptions) -> SweepResult {
     }
 }
 
-/// Runs the sweep and hands every point to `sink` in [`SweepResult::points`] order, a block of points
+/// Runs the sweep (the points of `options.shard` not in `options.done`) and hands every point to
+/// `sink` with its index among the sweep's design points, in [`SweepResult::points`] order, a block of points
 /// at a time as the block finishes, so memory holds one block of outcomes, not the whole sweep (a
 /// million-point sweep streams in bounded memory). `sink` may stop the sweep early with
 /// `ControlFlow::Break` (a closed output). Blocks hold a fixed number of jobs per worker and are
@@ -372,7 +438,7 @@ pub fn for_each_sweep_point(
     sweep: &Sweep,
     options: &SweepOptions,
     progress: &(dyn Fn(u64) + Sync),
-    sink: &mut dyn FnMut(PointResult) -> std::ops::ControlFlow<()>,
+    sink: &mut dyn FnMut(usize, PointResult) -> std::ops::ControlFlow<()>,
 ) {
     let network = &sweep.workload.network;
     let layers = network.layers.len();
@@ -394,7 +460,8 @@ pub fn for_each_sweep_point(
     } else {
         2 * chunk * options.threads.max(1)
     };
-    let total_points = sweep.points();
+    let selected = options.selected_points(sweep);
+    let total_points = selected.len();
     let mut first = 0;
     while first < total_points {
         let end = (first + block).min(total_points);
@@ -406,7 +473,7 @@ pub fn for_each_sweep_point(
                 1,
                 || sweep.base.clone(),
                 |scratch, job| {
-                    let (point, layer) = (first + job / layers, job % layers);
+                    let (point, layer) = (selected[first + job / layers], job % layers);
                     sweep
                         .space
                         .apply_point(scratch, point as u64 % points_per_dataflow);
@@ -429,7 +496,7 @@ pub fn for_each_sweep_point(
                 chunk,
                 || sweep.base.clone(),
                 |scratch, job| {
-                    let point = first + job;
+                    let point = selected[first + job];
                     sweep
                         .space
                         .apply_point(scratch, point as u64 % points_per_dataflow);
@@ -445,7 +512,7 @@ pub fn for_each_sweep_point(
             .collect()
         };
         let mut outcomes = outcomes.into_iter();
-        for point in first..end {
+        for &point in &selected[first..end] {
             let dataflow = &sweep.workload.dataflows[point / points_per_dataflow.max(1) as usize];
             let values = sweep.space.values(point as u64 % points_per_dataflow);
             let accelerator = sweep.space.accelerator(&sweep.base, &values);
@@ -469,7 +536,7 @@ pub fn for_each_sweep_point(
                 }),
                 layers: layer_outcomes,
             };
-            if sink(result).is_break() {
+            if sink(point, result).is_break() {
                 return;
             }
         }

@@ -248,7 +248,7 @@ fn a_streamed_sweep_hands_points_over_in_order_before_the_sweep_ends() {
         &|n| {
             evaluated.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
         },
-        &mut |point| {
+        &mut |_, point| {
             evaluated_at_first_point
                 .get_or_insert(evaluated.load(std::sync::atomic::Ordering::Relaxed));
             streamed.points.push(point);
@@ -262,4 +262,43 @@ fn a_streamed_sweep_hands_points_over_in_order_before_the_sweep_ends() {
         ..options
     };
     assert_eq!(streamed, run_sweep(&sweep, &one_thread, &|_| {}));
+}
+
+#[test]
+fn shards_partition_the_points_and_done_points_are_skipped() {
+    let sweep = sweep(&["l2.size=100000..100040"]);
+    let whole = run_sweep(&sweep, &SweepOptions::default(), &|_| {});
+    for count in [1, 2, 3, 7, 100] {
+        let mut gathered: Vec<(usize, maestro_study::PointResult)> = Vec::new();
+        for index in 0..count {
+            let options = SweepOptions {
+                shard: maestro_study::Shard::new(index, count).unwrap(),
+                threads: 2,
+                ..SweepOptions::default()
+            };
+            let mut seen = 0;
+            maestro_study::for_each_sweep_point(&sweep, &options, &|_| {}, &mut |point, result| {
+                assert_eq!(point % count, index);
+                gathered.push((point, result));
+                seen += 1;
+                std::ops::ControlFlow::Continue(())
+            });
+            assert_eq!(seen, options.shard.len(sweep.points()));
+        }
+        gathered.sort_by_key(|(point, _)| *point);
+        let points: Vec<_> = gathered.into_iter().map(|(_, result)| result).collect();
+        assert_eq!(points, whole.points, "{count} shards");
+    }
+    // Points already done are not evaluated again.
+    let options = SweepOptions {
+        shard: maestro_study::Shard::new(1, 3).unwrap(),
+        done: [1, 7, 40].into_iter().collect(),
+        ..SweepOptions::default()
+    };
+    let selected = options.selected_points(&sweep);
+    assert!(selected
+        .iter()
+        .all(|p| p % 3 == 1 && ![1, 7, 40].contains(p)));
+    assert_eq!(selected.len(), options.shard.len(sweep.points()) - 3);
+    assert!(maestro_study::Shard::new(3, 3).is_none());
 }

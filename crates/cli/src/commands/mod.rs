@@ -5,6 +5,7 @@ pub mod check;
 pub mod dram;
 pub mod dse;
 pub mod noc;
+pub mod merge;
 pub mod simulate;
 pub mod sweep;
 pub mod systolic;

@@ -15,8 +15,8 @@ use clap::{Args, ValueEnum};
 use maestro_report::study as render;
 use maestro_sim::SimOptions;
 use maestro_study::{
-    contention_study, for_each_sweep_point, run_sweep, sweep_frame, Engine, ParamSpec, Sweep,
-    SweepOptions, SweepSpace,
+    contention_study, for_each_sweep_point, run_sweep, sweep_frame, Engine, ParamSpec, Shard,
+    Sweep, SweepOptions, SweepSpace,
 };
 use std::ops::ControlFlow;
 use std::path::PathBuf;
@@ -63,6 +63,30 @@ pub struct SweepArgs {
     /// Simulate layers whose tiles exceed L1 or L2 instead of reporting them as failed.
     #[arg(long)]
     pub ignore_capacity: bool,
+    /// Evaluate only shard K of N (0 ≤ K < N: design points K, K + N, K + 2N, …) and write it to
+    /// --output as a part; `maestro merge` joins the N parts into the CSV of the whole sweep. Needs
+    /// --format csv and --output.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    pub shard: Option<Shard>,
+    /// With --shard: keep the design points an earlier run of the same shard already wrote (its
+    /// part, or the unfinished part beside it) and evaluate only the rest.
+    #[arg(long, requires = "shard")]
+    pub resume: bool,
+}
+
+fn parse_shard(text: &str) -> Result<Shard, String> {
+    let (index, count) = text
+        .split_once('/')
+        .ok_or_else(|| format!("expected K/N (shard K of N), found `{text}`"))?;
+    let number = |part: &str| {
+        part.trim()
+            .parse::<usize>()
+            .map_err(|_| format!("expected K/N with whole numbers, found `{text}`"))
+    };
+    let (index, count) = (number(index)?, number(count)?);
+    Shard::new(index, count).ok_or_else(|| {
+        format!("shard {index} of {count} does not exist: K/N needs 0 ≤ K < N (found `{text}`)")
+    })
 }
 
 fn parse_param(text: &str) -> Result<ParamSpec, String> {
@@ -91,11 +115,20 @@ pub fn run(args: SweepArgs) -> Result<ExitCode, Failure> {
             maestro_study::StudyError::ContentionNeedsBandwidth,
         ));
     }
-    let output = Output::open(args.output.as_deref())?;
-    let plot = open_optional(args.plot.as_deref())?;
-    let base = assemble_accelerator(&args.hardware, false)?;
-    let (workload, _) = load_workload(&args.input, &base)?;
-    let sweep = Sweep::new(base, space, workload).map_err(usage_error)?;
+    if args.shard.is_some() {
+        let problem = if args.format != OutputFormat::Csv {
+            Some("--shard writes CSV rows: add --format csv")
+        } else if args.contention || args.plot.is_some() {
+            Some("--contention and --plot need the whole sweep: run them on the merged CSV's study")
+        } else if args.output.is_none() {
+            Some("--shard needs --output PART (the part that maestro merge reads)")
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            return Err(usage_error(problem));
+        }
+    }
     let options = SweepOptions {
         engine,
         threads: worker_threads(args.threads),
@@ -103,7 +136,21 @@ pub fn run(args: SweepArgs) -> Result<ExitCode, Failure> {
             ignore_capacity: args.ignore_capacity,
             ..SimOptions::default()
         },
+        shard: args.shard.unwrap_or(Shard::WHOLE),
+        ..SweepOptions::default()
     };
+    if let (Some(_), Some(part)) = (args.shard, &args.output) {
+        let part = crate::part_file::PartFile::open(part, args.resume)?;
+        let base = assemble_accelerator(&args.hardware, false)?;
+        let (workload, _) = load_workload(&args.input, &base)?;
+        let sweep = Sweep::new(base, space, workload).map_err(usage_error)?;
+        return part.run(&sweep, options);
+    }
+    let output = Output::open(args.output.as_deref())?;
+    let plot = open_optional(args.plot.as_deref())?;
+    let base = assemble_accelerator(&args.hardware, false)?;
+    let (workload, _) = load_workload(&args.input, &base)?;
+    let sweep = Sweep::new(base, space, workload).map_err(usage_error)?;
     if args.format == OutputFormat::Csv && !args.contention {
         return streamed_csv(&sweep, &options, output, plot);
     }
@@ -147,7 +194,7 @@ fn streamed_csv(
     let mut plotted = plot.as_ref().map(|_| sweep_frame(sweep, options));
     let mut failure = None;
     let bar = progress_bar(Some(sweep.evaluations()), "sweeping");
-    for_each_sweep_point(sweep, options, &|n| bar.inc(n), &mut |mut point| {
+    for_each_sweep_point(sweep, options, &|n| bar.inc(n), &mut |_, mut point| {
         if let Err(error) = output.write_str(&render::render_sweep_csv_point(&frame, &point)) {
             failure = Some(error);
             return ControlFlow::Break(());

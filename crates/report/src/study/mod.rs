@@ -4,6 +4,7 @@
 mod contention;
 mod dse;
 mod format;
+mod part;
 mod plots;
 mod sweep;
 #[cfg(test)]
@@ -11,6 +12,10 @@ mod tests;
 
 pub use contention::{render_contention_json, render_contention_text};
 pub use dse::{render_dse_csv, render_dse_json, render_dse_table};
+pub use part::{
+    merge_parts, read_part, render_part_header, render_part_point, verify_part, PartError,
+    PartHeader, ReadPart,
+};
 pub use plots::{dse_scatter_svg, sweep_plot_svg};
 pub use sweep::{
     render_sweep_csv, render_sweep_csv_header, render_sweep_csv_point, render_sweep_json,

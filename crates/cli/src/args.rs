@@ -37,6 +37,8 @@ pub enum Command {
     Sweep(crate::commands::sweep::SweepArgs),
     /// Explore PE count, L1, L2 and NoC bandwidth under area and power caps; the Pareto front.
     Dse(crate::commands::dse::DseArgs),
+    /// Import an ONNX model as a model file (layer shapes; operators without MACs are skipped).
+    Import(crate::commands::import::ImportArgs),
 }
 
 #[derive(Debug, Args)]

@@ -46,6 +46,7 @@ fn run() -> Result<ExitCode, Failure> {
         }
         Command::Sweep(args) => commands::sweep::run(args),
         Command::Dse(args) => commands::dse::run(args),
+        Command::Import(args) => commands::import::run(args),
     }
 }
 

@@ -3,6 +3,7 @@
 pub mod analyze;
 pub mod check;
 pub mod dse;
+pub mod import;
 pub mod simulate;
 pub mod sweep;
 pub mod validate;

@@ -95,7 +95,7 @@ pub struct ValidateArgs {
     #[arg(
         long,
         value_name = "PATH",
-        conflicts_with_all = ["mapping", "model", "hw", "compat"]
+        conflicts_with_all = ["mapping", "model", "onnx", "hw", "compat"]
     )]
     pub suite: Option<PathBuf>,
     /// With --suite: rewrite the baseline (and its Markdown report) from this run.
@@ -148,19 +148,22 @@ pub enum OutputFormat {
 #[derive(Debug, Args)]
 pub struct InputArgs {
     /// A mapping file (`.m`): layers with their `Dataflow` blocks.
-    #[arg(long, value_name = "FILE", conflicts_with = "model")]
+    #[arg(long, value_name = "FILE", conflicts_with = "shapes")]
     pub mapping: Option<PathBuf>,
     /// A model file (`.m`): layer shapes only; pair it with --dataflow.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", group = "shapes")]
     pub model: Option<PathBuf>,
-    /// The dataflow template that maps every layer of --model.
+    /// The dataflow template that maps every layer of --model or --onnx.
     #[arg(
         long,
         value_name = "NAME",
-        requires = "model",
+        requires = "shapes",
         value_parser = PossibleValuesParser::new(DATAFLOW_NAMES)
     )]
     pub dataflow: Option<String>,
+    /// An ONNX model, read as `maestro import` reads it (batch 1); pair it with --dataflow.
+    #[arg(long, value_name = "FILE", group = "shapes")]
+    pub onnx: Option<PathBuf>,
 }
 
 /// The accelerator: an optional file, then per-key overrides (`Default`: no file, no override).

@@ -1,5 +1,5 @@
-//! Reading the network of a run: a mapping file, a model file mapped by a dataflow template, or the
-//! embedded default network; then checking that every layer has a dataflow.
+//! Reading the network of a run: a mapping file, a model file or an ONNX model mapped by a dataflow
+//! template, or the embedded default network; then checking that every layer has a dataflow.
 
 use crate::failure::{invalid, Failure};
 use maestro_dsl::{parse_network, ParsedNetwork};
@@ -21,6 +21,11 @@ pub enum NetworkSource {
         path: PathBuf,
         dataflow: Option<DataflowStyle>,
     },
+    /// An ONNX model, imported to model text first (as `maestro import` writes it).
+    Onnx {
+        path: PathBuf,
+        dataflow: Option<DataflowStyle>,
+    },
     EmbeddedDefault,
 }
 
@@ -34,6 +39,8 @@ pub struct LoadedNetwork {
     /// Whether the mappings were written in the file (true) or built by a template (false): only
     /// written mappings have spans to point at.
     pub mappings_from_file: bool,
+    /// For an ONNX model: what the import made of it (layers, skipped operators with counts).
+    pub import_summary: Option<String>,
 }
 
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>, Failure> {
@@ -49,9 +56,24 @@ pub fn load_network(
     source: &NetworkSource,
     accelerator: &Accelerator,
 ) -> Result<LoadedNetwork, Failure> {
+    let mut import_summary = None;
     let (file_name, bytes) = match source {
         NetworkSource::Mapping(path) | NetworkSource::Model { path, .. } => {
             (path.display().to_string(), read_bytes(path)?)
+        }
+        NetworkSource::Onnx { path, .. } => {
+            let options = maestro_onnx::ImportOptions::default();
+            let imported = crate::commands::import::import_file(path, options)?;
+            let name = path.display().to_string();
+            import_summary = Some(format!(
+                "{}; {}",
+                imported.layer_summary(),
+                imported.skipped_summary()
+            ));
+            (
+                format!("{name} (imported)"),
+                imported.model_text(&name).into_bytes(),
+            )
         }
         NetworkSource::EmbeddedDefault => (
             DEFAULT_MAPPING_NAME.to_owned(),
@@ -64,6 +86,10 @@ pub fn load_network(
     let mut network = parsed.network.clone();
     let mut mappings_from_file = true;
     if let NetworkSource::Model {
+        dataflow: Some(style),
+        ..
+    }
+    | NetworkSource::Onnx {
         dataflow: Some(style),
         ..
     } = source
@@ -82,6 +108,7 @@ pub fn load_network(
         text,
         parsed,
         mappings_from_file,
+        import_summary,
     };
     if let Some(index) = loaded
         .network
@@ -90,7 +117,9 @@ pub fn load_network(
         .position(|layer| layer.mapping.is_none())
     {
         let help = match source {
-            NetworkSource::Model { .. } => "choose a dataflow template with --dataflow NAME",
+            NetworkSource::Model { .. } | NetworkSource::Onnx { .. } => {
+                "choose a dataflow template with --dataflow NAME"
+            }
             _ => "add a Dataflow block to the layer, or give a model file with --model and --dataflow",
         };
         let message = format!(

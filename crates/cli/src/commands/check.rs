@@ -14,6 +14,9 @@ pub fn run(settings: CheckSettings) -> Result<ExitCode, Failure> {
         check_fit(&loaded, &settings.accelerator)?;
     }
     let mut text = maestro_report::render_network_summary(&loaded.network);
+    if let Some(summary) = &loaded.import_summary {
+        text.push_str(&format!("Imported: {summary}\n"));
+    }
     text.push_str(&format!("{}: valid\n", loaded.file_name));
     emit(&text, None)?;
     Ok(ExitCode::SUCCESS)

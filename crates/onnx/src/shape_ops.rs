@@ -620,10 +620,8 @@ fn split(node: &Node, outputs: usize) -> Result<Effect, ImportError> {
         None => match node.constant_input(1, "split")? {
             Some(values) => values.as_ints().iter().map(|&s| s.max(0) as u64).collect(),
             None => {
-                let parts = node
-                    .attributes
-                    .int("num_outputs")
-                    .map_or(outputs as u64, |parts| parts.max(1) as u64);
+                // Equal parts, one per declared output (what `num_outputs` must also say).
+                let parts = outputs as u64;
                 let each = dim.div_ceil(parts);
                 (0..parts)
                     .map(|part| each.min(dim.saturating_sub(part * each)))
@@ -631,8 +629,13 @@ fn split(node: &Node, outputs: usize) -> Result<Effect, ImportError> {
             }
         },
     };
-    if sizes.iter().sum::<u64>() != dim {
-        return Err(node.bad_shape(format!("split sizes {sizes:?} do not add up to {dim}")));
+    let total = sizes
+        .iter()
+        .try_fold(0u64, |total, &size| total.checked_add(size));
+    if total != Some(dim) || sizes.len() != outputs {
+        return Err(node.bad_shape(format!(
+            "split sizes {sizes:?} do not give {outputs} parts adding up to {dim}"
+        )));
     }
     Ok(Effect::outputs(
         sizes
@@ -703,8 +706,9 @@ fn slice(node: &Node) -> Result<Effect, ImportError> {
             Some(Values::Ints(
                 (0..shape[0] as i64)
                     .filter_map(|i| {
-                        usize::try_from(start + i * step)
-                            .ok()
+                        i.checked_mul(step)
+                            .and_then(|offset| offset.checked_add(start))
+                            .and_then(|j| usize::try_from(j).ok())
                             .and_then(|j| all.get(j))
                             .copied()
                     })

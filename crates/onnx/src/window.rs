@@ -106,7 +106,8 @@ pub fn window_axes(
             for window in &mut axes {
                 // Output ceil(in / stride); the total padding makes the last window end at the edge.
                 let output = window.input.div_ceil(window.stride);
-                let needed = (output.saturating_sub(1) * window.stride + window.extent())
+                let needed = (output.saturating_sub(1).saturating_mul(window.stride))
+                    .saturating_add(window.extent())
                     .saturating_sub(window.input);
                 let smaller = needed / 2;
                 let larger = needed - smaller;

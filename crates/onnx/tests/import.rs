@@ -507,3 +507,25 @@ fn every_fixture_writes_a_model_file_that_reads_back_to_the_same_network() {
         assert_eq!(parsed.network, imported.network, "{name}");
     }
 }
+
+#[test]
+fn truncated_and_corrupted_files_end_in_a_result_not_a_panic() {
+    // Every prefix of a real file, and the file with each byte in turn replaced by three values that
+    // change field numbers, wire types and lengths: each import returns, with a network or an error.
+    let bytes = fixture("transposed_conv.onnx");
+    let mut outcomes = [0usize; 2];
+    for length in 0..bytes.len() {
+        outcomes[usize::from(import_model(&bytes[..length], &ImportOptions::default()).is_ok())] +=
+            1;
+    }
+    for position in 0..bytes.len() {
+        for replacement in [0x00, 0x7f, 0xff] {
+            let mut corrupted = bytes.clone();
+            corrupted[position] = replacement;
+            let outcome = import_model(&corrupted, &ImportOptions::default());
+            outcomes[usize::from(outcome.is_ok())] += 1;
+        }
+    }
+    assert_eq!(outcomes.iter().sum::<usize>(), bytes.len() * 4);
+    assert!(outcomes[0] > 0 && outcomes[1] > 0, "{outcomes:?}");
+}

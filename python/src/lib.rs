@@ -7,7 +7,9 @@ use maestro_cost::{AnalysisOptions, ModelMode};
 use maestro_ir::{Accelerator, Network};
 use maestro_onnx::ImportOptions;
 use maestro_sim::SimOptions;
-use maestro_study::{run_sweep, Dataflow, Engine, ParamSpec, Sweep, SweepOptions, SweepSpace, Workload};
+use maestro_study::{
+    run_sweep, Dataflow, Engine, ParamSpec, Sweep, SweepOptions, SweepSpace, Workload,
+};
 use maestro_templates::DataflowStyle;
 use maestro_validate::ValidationOptions;
 use miette::Diagnostic;
@@ -52,9 +54,10 @@ impl Failure {
 
     fn diagnostic(diagnostic: &dyn Diagnostic) -> Failure {
         let mut message = String::new();
-        let handler = miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
-            .with_width(100)
-            .with_links(false);
+        let handler =
+            miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+                .with_width(100)
+                .with_links(false);
         if handler.render_report(&mut message, diagnostic).is_err() {
             message = diagnostic.to_string();
         }
@@ -113,10 +116,14 @@ fn read_network(spec: &Spec) -> Result<(Network, String), Failure> {
                 imported.model_text(&spec.name).into_bytes(),
             )
         }
-        "default" => (DEFAULT_MAPPING_NAME.to_owned(), DEFAULT_MAPPING.as_bytes().to_vec()),
+        "default" => (
+            DEFAULT_MAPPING_NAME.to_owned(),
+            DEFAULT_MAPPING.as_bytes().to_vec(),
+        ),
         other => return Err(Failure::plain(format!("unknown input kind `{other}`"))),
     };
-    let parsed = maestro_dsl::parse_network(&name, &bytes).map_err(|error| Failure::diagnostic(&error))?;
+    let parsed =
+        maestro_dsl::parse_network(&name, &bytes).map_err(|error| Failure::diagnostic(&error))?;
     Ok((parsed.network, name))
 }
 
@@ -127,8 +134,9 @@ fn mapped_network(spec: &Spec, accelerator: &Accelerator) -> Result<(Network, St
     if matches!(spec.kind.as_str(), "model" | "onnx") {
         if let Some(first) = spec.dataflows.first() {
             let style = style(first)?;
-            network = maestro_templates::apply(style, &network, accelerator)
-                .map_err(|error| Failure::plain(format!("{name}: cannot apply dataflow {style}: {error}")))?;
+            network = maestro_templates::apply(style, &network, accelerator).map_err(|error| {
+                Failure::plain(format!("{name}: cannot apply dataflow {style}: {error}"))
+            })?;
         }
     }
     if let Some(layer) = network.layers.iter().find(|layer| layer.mapping.is_none()) {
@@ -172,12 +180,19 @@ fn run_analyze(spec: &Spec, compat: bool) -> Result<(String, String), Failure> {
     let accelerator = accelerator(spec)?;
     let (network, name) = mapped_network(spec, &accelerator)?;
     let options = AnalysisOptions {
-        mode: if compat { ModelMode::Compat } else { ModelMode::Corrected },
+        mode: if compat {
+            ModelMode::Compat
+        } else {
+            ModelMode::Corrected
+        },
         threads: threads(spec),
     };
     let cost = maestro_cost::analyze_network(&network, &accelerator, &options)
         .map_err(|error| Failure::plain(format!("{name}: {error}")))?;
-    Ok((maestro_report::render_csv(&cost), maestro_report::render_json(&cost)))
+    Ok((
+        maestro_report::render_csv(&cost),
+        maestro_report::render_json(&cost),
+    ))
 }
 
 fn run_simulate(spec: &Spec, ignore_capacity: bool) -> Result<(String, String), Failure> {
@@ -213,7 +228,11 @@ fn run_validate(spec: &Spec, compat: bool) -> Result<(String, String), Failure> 
     ))
 }
 
-fn run_sweep_spec(spec: &Spec, params: &[String], engine: &str) -> Result<(String, String), Failure> {
+fn run_sweep_spec(
+    spec: &Spec,
+    params: &[String],
+    engine: &str,
+) -> Result<(String, String), Failure> {
     let engine = match engine {
         "analytical" => Engine::Analytical,
         "sim" => Engine::Simulator,
@@ -226,7 +245,9 @@ fn run_sweep_spec(spec: &Spec, params: &[String], engine: &str) -> Result<(Strin
     };
     let specs = params
         .iter()
-        .map(|text| ParamSpec::parse(text).map_err(|error| Failure::plain(format!("param {text}: {error}"))))
+        .map(|text| {
+            ParamSpec::parse(text).map_err(|error| Failure::plain(format!("param {text}: {error}")))
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let space = SweepSpace::new(specs).map_err(|error| Failure::plain(error.to_string()))?;
     let base = accelerator(spec)?;
@@ -245,9 +266,10 @@ fn run_sweep_spec(spec: &Spec, params: &[String], engine: &str) -> Result<(Strin
     } else {
         (mapped, vec![Dataflow::Written])
     };
-    let workload =
-        Workload::new(network, dataflows).map_err(|error| Failure::plain(format!("{name}: {error}")))?;
-    let sweep = Sweep::new(base, space, workload).map_err(|error| Failure::plain(error.to_string()))?;
+    let workload = Workload::new(network, dataflows)
+        .map_err(|error| Failure::plain(format!("{name}: {error}")))?;
+    let sweep =
+        Sweep::new(base, space, workload).map_err(|error| Failure::plain(error.to_string()))?;
     let options = SweepOptions {
         engine,
         threads: threads(spec),
@@ -268,7 +290,11 @@ fn run_import(spec: &Spec) -> Result<(String, String), Failure> {
     };
     let imported = maestro_onnx::import_model(&spec.payload, &options)
         .map_err(|error| Failure::plain(format!("{}: {error}", spec.name)))?;
-    let summary = format!("{}; {}", imported.layer_summary(), imported.skipped_summary());
+    let summary = format!(
+        "{}; {}",
+        imported.layer_summary(),
+        imported.skipped_summary()
+    );
     Ok((imported.model_text(&spec.name), summary))
 }
 

@@ -214,3 +214,26 @@ fn bad_input_options_are_usage_or_input_errors() {
         1
     );
 }
+
+#[test]
+fn sweep_with_onnx_equals_sweep_with_the_imported_model_file() {
+    let directory = std::env::temp_dir().join(format!("maestro-onnx-sweep-{}", std::process::id()));
+    std::fs::create_dir_all(&directory).unwrap();
+    let path = directory.join("resnext.m");
+    let path_text = path.display().to_string();
+    stdout(&["import", RESNEXT, "-o", &path_text]);
+    let study = [
+        "--dataflow",
+        "kcp_ws,xp_ws",
+        "--param",
+        "pe.count=64,256",
+        "--format",
+        "csv",
+    ];
+    let from_onnx = stdout(&[&["sweep", "--onnx", RESNEXT][..], &study[..]].concat());
+    let from_model = stdout(&[&["sweep", "--model", &path_text][..], &study[..]].concat());
+    assert_eq!(from_onnx, from_model);
+    // 2 dataflows x 2 PE counts x 4 layers, and the header.
+    assert_eq!(from_onnx.lines().count(), 1 + 16);
+    std::fs::remove_dir_all(&directory).unwrap();
+}

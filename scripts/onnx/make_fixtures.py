@@ -2,6 +2,8 @@
 """Writes the ONNX fixtures of crates/onnx/tests/data with the `onnx` package's helpers.
 
 Usage: python3 scripts/onnx/make_fixtures.py [OUTPUT_DIR]   (default: crates/onnx/tests/data)
+Also writes inferred_shapes.csv there: the shape ONNX's own (strict) shape inference gives every node
+output of the importable fixtures (batch 1, sequence 128), which a Rust test compares with the importer's.
 Needs: pip install onnx   (tested with onnx 1.23; nothing is downloaded at test time).
 
 Weights are initializers that keep their dimensions but whose data would live in an external file
@@ -19,6 +21,14 @@ import onnx
 from onnx import TensorProto, helper
 
 OPSET = 17
+
+
+# The checked form of each model (weights as graph inputs), by graph name, for inferred_shapes().
+CHECKED = {}
+
+# The sizes given to symbolic axes when ONNX infers the shapes the tests compare with: the importer's
+# defaults (batch 1) and the BERT test's --input hidden_states=1x128x768.
+SYMBOLIC_SIZES = {"batch": 1, "sequence": 128}
 
 
 class Builder:
@@ -77,6 +87,7 @@ class Builder:
         ]
         checked = self.assemble(inputs + weight_inputs, outputs, self.initializers)
         onnx.checker.check_model(checked, full_check=True)
+        CHECKED[self.name] = checked
         weights = []
         offset = 0
         for name, shape in self.weights:
@@ -302,15 +313,41 @@ FIXTURES = {
 }
 
 
+def inferred_shapes(model):
+    """ONNX's own shape inference (strict) on the checked model with its symbolic axes fixed: the
+    shape of every node output, as (tensor, shape) pairs in node order."""
+    model = onnx.ModelProto.FromString(model.SerializeToString())
+    for value in model.graph.input:
+        for dim in value.type.tensor_type.shape.dim:
+            if dim.HasField("dim_param"):
+                dim.dim_value = SYMBOLIC_SIZES[dim.dim_param]
+    for value in model.graph.output:
+        value.type.tensor_type.ClearField("shape")
+    inferred = onnx.shape_inference.infer_shapes(model, strict_mode=True)
+    shapes = {}
+    for value in list(inferred.graph.value_info) + list(inferred.graph.output):
+        dims = value.type.tensor_type.shape.dim
+        if all(dim.HasField("dim_value") for dim in dims):
+            shapes[value.name] = "x".join(str(dim.dim_value) for dim in dims) or "scalar"
+    return [(name, shapes[name]) for node in model.graph.node for name in node.output if name in shapes]
+
+
 def main():
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     directory = sys.argv[1] if len(sys.argv) > 1 else os.path.join(root, "crates/onnx/tests/data")
     os.makedirs(directory, exist_ok=True)
+    table = ["fixture,tensor,shape"]
     for file_name, make in FIXTURES.items():
         model = make()
         path = os.path.join(directory, file_name)
         onnx.save(model, path)
         print(f"{path}: {len(model.graph.node)} nodes, {os.path.getsize(path)} bytes")
+        if file_name not in ("conv3d.onnx", "dilated_conv.onnx"):
+            table += [f"{file_name},{tensor},{shape}" for tensor, shape in inferred_shapes(CHECKED[model.graph.name])]
+    shapes_path = os.path.join(directory, "inferred_shapes.csv")
+    with open(shapes_path, "w") as file:
+        file.write("\n".join(table) + "\n")
+    print(f"{shapes_path}: {len(table) - 1} tensor shapes from onnx {onnx.__version__} shape inference")
 
 
 if __name__ == "__main__":

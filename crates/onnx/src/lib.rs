@@ -79,6 +79,8 @@ pub struct ImportedModel {
     pub skipped: Vec<SkippedOperator>,
     /// Nodes that became layers.
     pub layer_nodes: usize,
+    /// Every node output with the shape the importer propagated, in node order.
+    pub tensor_shapes: Vec<(String, Vec<u64>)>,
     /// The model's `producer_name` and default-domain opset version.
     pub producer: String,
     pub opset: Option<i64>,
@@ -135,6 +137,7 @@ pub fn import_decoded(
     let mut names = naming::UniqueNames::default();
     let mut skipped: Vec<SkippedOperator> = Vec::new();
     let mut layer_nodes = 0;
+    let mut tensor_shapes = Vec::new();
     for (index, proto) in graph.node.iter().enumerate() {
         let reference = NodeRef {
             name: proto.name.clone(),
@@ -210,6 +213,7 @@ pub fn import_decoded(
                     reason: format!("output `{name}` has more than {MAX_RANK} axes"),
                 });
             }
+            tensor_shapes.push((name.clone(), info.shape.clone()));
             tensors.insert(name.clone(), info);
         }
     }
@@ -229,6 +233,7 @@ pub fn import_decoded(
         inputs,
         skipped,
         layer_nodes,
+        tensor_shapes,
         producer: model.producer_name.clone(),
         opset,
     })

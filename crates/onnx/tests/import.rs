@@ -529,3 +529,56 @@ fn truncated_and_corrupted_files_end_in_a_result_not_a_panic() {
     assert_eq!(outcomes.iter().sum::<usize>(), bytes.len() * 4);
     assert!(outcomes[0] > 0 && outcomes[1] > 0, "{outcomes:?}");
 }
+
+#[test]
+fn propagated_shapes_equal_onnx_shape_inference_for_every_node_output() {
+    // inferred_shapes.csv: the shape onnx's strict shape inference gives each node output (written by
+    // scripts/onnx/make_fixtures.py with batch 1 and sequence 128).
+    let table =
+        std::fs::read_to_string(workspace_file("crates/onnx/tests/data/inferred_shapes.csv"))
+            .unwrap();
+    let mut compared = 0;
+    let mut fixtures: Vec<&str> = Vec::new();
+    for line in table.lines().skip(1) {
+        let fixture = line.split(',').next().unwrap();
+        if !fixtures.contains(&fixture) {
+            fixtures.push(fixture);
+        }
+    }
+    for fixture in fixtures {
+        let options = if fixture == "bert_encoder.onnx" {
+            bert_options(1)
+        } else {
+            ImportOptions::default()
+        };
+        let imported = import(fixture, &options).unwrap();
+        let ours: std::collections::HashMap<&str, String> = imported
+            .tensor_shapes
+            .iter()
+            .map(|(name, shape)| (name.as_str(), maestro_onnx::tensor::shape_text(shape)))
+            .collect();
+        for line in table
+            .lines()
+            .filter(|line| line.starts_with(&format!("{fixture},")))
+        {
+            let mut fields = line.split(',');
+            let (_, tensor, shape) = (
+                fields.next(),
+                fields.next().unwrap(),
+                fields.next().unwrap(),
+            );
+            assert_eq!(
+                ours.get(tensor).map(String::as_str),
+                Some(shape),
+                "{fixture}: {tensor}"
+            );
+            compared += 1;
+        }
+        assert_eq!(
+            imported.tensor_shapes.len(),
+            ours.len(),
+            "{fixture}: output names are unique"
+        );
+    }
+    assert_eq!(compared, 391);
+}

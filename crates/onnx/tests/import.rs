@@ -582,3 +582,33 @@ fn propagated_shapes_equal_onnx_shape_inference_for_every_node_output() {
     }
     assert_eq!(compared, 391);
 }
+
+fn total_macs(network: &Network) -> u64 {
+    network
+        .layers
+        .iter()
+        .map(|layer| layer.loop_bounds().unwrap().macs())
+        .sum()
+}
+
+#[test]
+fn the_batch_multiplies_every_layer_s_macs() {
+    for (fixture, batch_one_macs) in [
+        // ResNet-50's well-known 4.09 GMACs; MobileNetV2's 0.30 GMACs.
+        ("resnet50.onnx", 4_089_184_256),
+        ("mobilenet_v2.onnx", 300_774_272),
+    ] {
+        let one = import_ok(fixture);
+        assert_eq!(total_macs(&one.network), batch_one_macs, "{fixture}");
+        let four = import(
+            fixture,
+            &ImportOptions {
+                batch: Some(4),
+                ..ImportOptions::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(total_macs(&four.network), 4 * batch_one_macs, "{fixture}");
+        assert_eq!(four.inputs, vec![("data".to_owned(), vec![4, 3, 224, 224])]);
+    }
+}

@@ -3,6 +3,7 @@ files and the engines' conservation laws, and errors with their messages and loc
 
 import pathlib
 import threading
+import time
 
 import pytest
 
@@ -156,3 +157,31 @@ def test_threads_run_at_once_and_agree():
         worker.join()
     assert all(result == results[0] for result in results)
     assert len(results[0]) == 53
+
+
+def test_other_threads_run_while_the_engines_run():
+    # A heartbeat thread ticks every millisecond while the simulator runs on this thread. Were the
+    # GIL held during a call, the heartbeat could only tick between calls (about once per call).
+    spec = maestro_rs._spec(None, None, ONNX / "resnext_block.onnx", "kcp_ws", None, None, None, 1)
+    ticks = [0]
+    stop = threading.Event()
+
+    def heartbeat():
+        while not stop.is_set():
+            ticks[0] += 1
+            time.sleep(0.001)
+
+    thread = threading.Thread(target=heartbeat)
+    thread.start()
+    calls = 0
+    start = time.perf_counter()
+    try:
+        while time.perf_counter() - start < 0.3:
+            assert "error" not in maestro_rs._native.simulate(spec, False)
+            calls += 1
+    finally:
+        stop.set()
+        thread.join()
+    elapsed = time.perf_counter() - start
+    assert ticks[0] >= max(3 * calls + 10, elapsed / 0.01), (ticks[0], calls, elapsed)
+

@@ -45,6 +45,8 @@ pub enum Command {
     Systolic(crate::commands::systolic::SystolicArgs),
     /// Join the parts of a sharded sweep (`sweep --shard K/N`) into the CSV of the whole sweep.
     Merge(crate::commands::merge::MergeArgs),
+    /// Import an ONNX model as a model file (layer shapes; operators without MACs are skipped).
+    Import(crate::commands::import::ImportArgs),
 }
 
 #[derive(Debug, Args)]
@@ -101,7 +103,7 @@ pub struct ValidateArgs {
     #[arg(
         long,
         value_name = "PATH",
-        conflicts_with_all = ["mapping", "model", "hw", "compat"]
+        conflicts_with_all = ["mapping", "model", "onnx", "hw", "compat"]
     )]
     pub suite: Option<PathBuf>,
     /// With --suite: rewrite the baseline (and its Markdown report) from this run.
@@ -164,19 +166,22 @@ pub enum OutputFormat {
 #[derive(Debug, Args)]
 pub struct InputArgs {
     /// A mapping file (`.m`): layers with their `Dataflow` blocks.
-    #[arg(long, value_name = "FILE", conflicts_with = "model")]
+    #[arg(long, value_name = "FILE", conflicts_with = "shapes")]
     pub mapping: Option<PathBuf>,
     /// A model file (`.m`): layer shapes only; pair it with --dataflow.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", group = "shapes")]
     pub model: Option<PathBuf>,
-    /// The dataflow template that maps every layer of --model.
+    /// The dataflow template that maps every layer of --model or --onnx.
     #[arg(
         long,
         value_name = "NAME",
-        requires = "model",
+        requires = "shapes",
         value_parser = PossibleValuesParser::new(DATAFLOW_NAMES)
     )]
     pub dataflow: Option<String>,
+    /// An ONNX model, read as `maestro import` reads it (batch 1); pair it with --dataflow.
+    #[arg(long, value_name = "FILE", group = "shapes")]
+    pub onnx: Option<PathBuf>,
 }
 
 /// The accelerator: an optional file, then per-key overrides (`Default`: no file, no override).

@@ -1,5 +1,5 @@
-//! Reading the network of a run: a mapping file, a model file mapped by a dataflow template, or the
-//! embedded default network; then checking that every layer has a dataflow.
+//! Reading the network of a run: a mapping file, a model file or an ONNX model mapped by a dataflow
+//! template, or the embedded default network; then checking that every layer has a dataflow.
 
 use crate::failure::{invalid, Failure};
 use maestro_dsl::{parse_network, ParsedNetwork};
@@ -21,6 +21,11 @@ pub enum NetworkSource {
         path: PathBuf,
         dataflow: Option<DataflowStyle>,
     },
+    /// An ONNX model, imported to model text first (as `maestro import` writes it).
+    Onnx {
+        path: PathBuf,
+        dataflow: Option<DataflowStyle>,
+    },
     EmbeddedDefault,
 }
 
@@ -34,6 +39,8 @@ pub struct LoadedNetwork {
     /// Whether the mappings were written in the file (true) or built by a template (false): only
     /// written mappings have spans to point at.
     pub mappings_from_file: bool,
+    /// For an ONNX model: what the import made of it (layers, skipped operators with counts).
+    pub import_summary: Option<String>,
 }
 
 /// The largest input file read (mapping, model, hardware, suite, baseline): 64 MiB, far above any
@@ -75,9 +82,24 @@ pub fn load_network(
     source: &NetworkSource,
     accelerator: &Accelerator,
 ) -> Result<LoadedNetwork, Failure> {
+    let mut import_summary = None;
     let (file_name, bytes) = match source {
         NetworkSource::Mapping(path) | NetworkSource::Model { path, .. } => {
             (path.display().to_string(), read_bytes(path)?)
+        }
+        NetworkSource::Onnx { path, .. } => {
+            let options = maestro_onnx::ImportOptions::default();
+            let imported = crate::commands::import::import_file(path, options)?;
+            let name = path.display().to_string();
+            import_summary = Some(format!(
+                "{}; {}",
+                imported.layer_summary(),
+                imported.skipped_summary()
+            ));
+            (
+                format!("{name} (imported)"),
+                imported.model_text(&name).into_bytes(),
+            )
         }
         NetworkSource::EmbeddedDefault => (
             DEFAULT_MAPPING_NAME.to_owned(),
@@ -97,6 +119,10 @@ pub fn load_network(
     if let NetworkSource::Model {
         dataflow: Some(style),
         ..
+    }
+    | NetworkSource::Onnx {
+        dataflow: Some(style),
+        ..
     } = source
     {
         let style = *style;
@@ -114,6 +140,7 @@ pub fn load_network(
         text,
         parsed,
         mappings_from_file,
+        import_summary,
     };
     if let Some(index) = loaded
         .network
@@ -122,7 +149,9 @@ pub fn load_network(
         .position(|layer| layer.mapping.is_none())
     {
         let help = match source {
-            NetworkSource::Model { .. } => "choose a dataflow template with --dataflow NAME",
+            NetworkSource::Model { .. } | NetworkSource::Onnx { .. } => {
+                "choose a dataflow template with --dataflow NAME"
+            }
             _ => "add a Dataflow block to the layer, or give a model file with --model and --dataflow",
         };
         let message = format!(

@@ -52,6 +52,7 @@ fn run() -> Result<ExitCode, Failure> {
         Command::Dram(args) => commands::dram::run(args),
         Command::Systolic(args) => commands::systolic::run(args),
         Command::Merge(args) => commands::merge::run(args),
+        Command::Import(args) => commands::import::run(args),
     }
 }
 

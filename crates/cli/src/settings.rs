@@ -93,15 +93,15 @@ impl AnalyzeSettings {
 }
 
 pub fn network_source(input: InputArgs) -> NetworkSource {
-    // clap guarantees that --mapping and --model are exclusive, that --dataflow comes with --model and
+    // clap guarantees that --mapping, --model and --onnx are exclusive, that --dataflow comes with
+    // --model or --onnx and
     // that its value is one of the template names.
-    match (input.mapping, input.model) {
-        (Some(path), _) => NetworkSource::Mapping(path),
-        (None, Some(path)) => NetworkSource::Model {
-            path,
-            dataflow: input.dataflow.as_deref().and_then(DataflowStyle::from_name),
-        },
-        (None, None) => NetworkSource::EmbeddedDefault,
+    let dataflow = input.dataflow.as_deref().and_then(DataflowStyle::from_name);
+    match (input.mapping, input.model, input.onnx) {
+        (Some(path), _, _) => NetworkSource::Mapping(path),
+        (None, Some(path), _) => NetworkSource::Model { path, dataflow },
+        (None, None, Some(path)) => NetworkSource::Onnx { path, dataflow },
+        (None, None, None) => NetworkSource::EmbeddedDefault,
     }
 }
 

@@ -21,16 +21,19 @@ const DATAFLOW_NAMES: [&str; 5] = ["kcp_ws", "nlr", "xp_ws", "yxp_os", "rs"];
 #[derive(Debug, Args)]
 pub struct StudyInputArgs {
     /// A mapping file (`.m`): layers with their `Dataflow` blocks.
-    #[arg(long, value_name = "FILE", conflicts_with = "model")]
+    #[arg(long, value_name = "FILE", conflicts_with = "shapes")]
     pub mapping: Option<PathBuf>,
     /// A model file (`.m`): layer shapes only; pair it with --dataflow.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", group = "shapes")]
     pub model: Option<PathBuf>,
-    /// Dataflow templates that map --model, comma-separated; each is a line of the study.
+    /// An ONNX model, read as `maestro import` reads it (batch 1); pair it with --dataflow.
+    #[arg(long, value_name = "FILE", group = "shapes")]
+    pub onnx: Option<PathBuf>,
+    /// Dataflow templates that map --model or --onnx, comma-separated; each is a line of the study.
     #[arg(
         long,
         value_name = "NAMES",
-        requires = "model",
+        requires = "shapes",
         value_delimiter = ',',
         value_parser = PossibleValuesParser::new(DATAFLOW_NAMES)
     )]
@@ -74,18 +77,22 @@ pub fn load_workload(
         .iter()
         .filter_map(|name| DataflowStyle::from_name(name))
         .collect();
-    let source = match (&input.mapping, &input.model) {
-        (Some(path), _) => NetworkSource::Mapping(path.clone()),
-        (None, Some(path)) => NetworkSource::Model {
+    let source = match (&input.mapping, &input.model, &input.onnx) {
+        (Some(path), _, _) => NetworkSource::Mapping(path.clone()),
+        (None, Some(path), _) => NetworkSource::Model {
             path: path.clone(),
             dataflow: styles.first().copied(),
         },
-        (None, None) => NetworkSource::EmbeddedDefault,
+        (None, None, Some(path)) => NetworkSource::Onnx {
+            path: path.clone(),
+            dataflow: styles.first().copied(),
+        },
+        (None, None, None) => NetworkSource::EmbeddedDefault,
     };
     // Loading checks that every layer has a dataflow (with a template: that the first applies).
     let loaded = load_network(&source, accelerator)?;
     let (network, dataflows) = match source {
-        NetworkSource::Model { .. } => {
+        NetworkSource::Model { .. } | NetworkSource::Onnx { .. } => {
             let mut unique: Vec<Dataflow> = Vec::new();
             for style in styles {
                 if !unique.contains(&Dataflow::Template(style)) {

@@ -22,6 +22,9 @@ pub fn run(settings: CheckSettings) -> Result<ExitCode, Failure> {
     )
     .map_err(|error| invalid(format!("{}: {error}", loaded.file_name)))?;
     let mut text = maestro_report::render_network_summary(&loaded.network);
+    if let Some(summary) = &loaded.import_summary {
+        text.push_str(&format!("Imported: {summary}\n"));
+    }
     text.push_str(&format!("{}: valid\n", loaded.file_name));
     emit(&text, output)?;
     Ok(ExitCode::SUCCESS)

@@ -233,18 +233,36 @@ def _param(name, values):
 
 
 def sweep(mapping=None, *, model=None, onnx=None, dataflow=None, hardware=None, params=None,
-          engine="analytical", batch=None, inputs=None, threads=None):
+          engine="analytical", batch=None, inputs=None, threads=None, shard=None):
     """A cartesian product of hardware parameters and dataflows (`maestro sweep`). `params` maps a TOML
     field path to its values (a list, or the CLI's text: "8..64 x 2"), or is a list of "NAME=VALUES";
-    `dataflow` may list several templates. One row per design point and layer."""
+    `dataflow` may list several templates. One row per design point and layer.
+
+    `shard=(k, n)` evaluates only the design points k, k + n, k + 2n, ... (as `maestro sweep --shard
+    k/n`): n independent calls, e.g. mapped over Ray or Dask, together give every point once. Each row
+    of a sharded sweep carries its design point's index as `point`, so the shards' rows sorted by
+    `point` (stably) are the rows of the whole sweep."""
     if isinstance(params, dict):
         texts = [_param(name, values) for name, values in params.items()]
     else:
         texts = [str(text) for text in (params or [])]
     if engine not in ("analytical", "sim", "both"):
         raise ValueError(f"engine {engine!r}: expected 'analytical', 'sim' or 'both'")
+    if shard is not None:
+        k, n = shard
+        if not (isinstance(k, int) and isinstance(n, int) and 0 <= k < n):
+            raise ValueError(f"shard {shard!r}: expected (k, n) with 0 <= k < n")
+        shard = (k, n)
     spec = _spec(mapping, model, onnx, dataflow, hardware, batch, inputs, threads, many_dataflows=True)
-    return _rows(_native.sweep(spec, texts, engine))
+    rows = _rows(_native.sweep(spec, texts, engine, shard))
+    if shard is not None:
+        k, n = shard
+        position = 0
+        for ordinal, point in enumerate(rows.report["points"]):
+            for _ in point["layers"]:
+                rows[position]["point"] = k + ordinal * n
+                position += 1
+    return rows
 
 
 def import_onnx(onnx, *, batch=None, inputs=None):

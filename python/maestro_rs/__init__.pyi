@@ -1,5 +1,5 @@
 import os
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Union, Tuple
 
 _Path = Union[str, "os.PathLike[str]"]
 _Hardware = Union[Mapping[str, Any], _Path, str, None]
@@ -73,6 +73,7 @@ def sweep(
     batch: Optional[int] = ...,
     inputs: _Inputs = ...,
     threads: Optional[int] = ...,
+    shard: Optional[Tuple[int, int]] = ...,
 ) -> Rows: ...
 def import_onnx(
     onnx: Union[_Path, bytes],

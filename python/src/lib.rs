@@ -8,7 +8,7 @@ use maestro_ir::{Accelerator, Network};
 use maestro_onnx::ImportOptions;
 use maestro_sim::SimOptions;
 use maestro_study::{
-    run_sweep, Dataflow, Engine, ParamSpec, Sweep, SweepOptions, SweepSpace, Workload,
+    run_sweep, Dataflow, Engine, ParamSpec, Shard, Sweep, SweepOptions, SweepSpace, Workload,
 };
 use maestro_templates::DataflowStyle;
 use maestro_validate::ValidationOptions;
@@ -232,7 +232,16 @@ fn run_sweep_spec(
     spec: &Spec,
     params: &[String],
     engine: &str,
+    shard: Option<(usize, usize)>,
 ) -> Result<(String, String), Failure> {
+    let shard = match shard {
+        None => Shard::WHOLE,
+        Some((index, count)) => Shard::new(index, count).ok_or_else(|| {
+            Failure::plain(format!(
+                "shard ({index}, {count}) does not exist: (k, n) needs 0 <= k < n"
+            ))
+        })?,
+    };
     let engine = match engine {
         "analytical" => Engine::Analytical,
         "sim" => Engine::Simulator,
@@ -274,6 +283,8 @@ fn run_sweep_spec(
         engine,
         threads: threads(spec),
         sim: SimOptions::default(),
+        shard,
+        ..SweepOptions::default()
     };
     let result = run_sweep(&sweep, &options, &|_| {});
     Ok((
@@ -319,11 +330,19 @@ fn validate(py: Python<'_>, spec: Spec, compat: bool) -> PyResult<Py<PyDict>> {
     answer(py, result)
 }
 
-/// `sweep(spec, params, engine)`: a cartesian product of hardware parameters (`NAME=VALUES` as for
-/// `maestro sweep --param`) and dataflows.
+/// `sweep(spec, params, engine, shard)`: a cartesian product of hardware parameters (`NAME=VALUES` as
+/// for `maestro sweep --param`) and dataflows; with `shard = (k, n)` only the design points
+/// `k, k + n, …` (the CLI's `--shard k/n`).
 #[pyfunction]
-fn sweep(py: Python<'_>, spec: Spec, params: Vec<String>, engine: String) -> PyResult<Py<PyDict>> {
-    let result = py.detach(|| run_sweep_spec(&spec, &params, &engine));
+#[pyo3(signature = (spec, params, engine, shard=None))]
+fn sweep(
+    py: Python<'_>,
+    spec: Spec,
+    params: Vec<String>,
+    engine: String,
+    shard: Option<(usize, usize)>,
+) -> PyResult<Py<PyDict>> {
+    let result = py.detach(|| run_sweep_spec(&spec, &params, &engine, shard));
     answer(py, result)
 }
 

@@ -93,6 +93,21 @@ def test_sweep_returns_a_row_per_point_and_layer_and_a_dataframe():
         assert runtimes == sorted(runtimes, reverse=True)
 
 
+def test_shards_of_a_sweep_together_are_the_whole_sweep():
+    params = {"pe.count": [64, 256], "noc.bandwidth": "8..64 x 2"}
+    whole = maestro_rs.sweep(onnx=ONNX / "resnext_block.onnx", dataflow=["kcp_ws", "xp_ws"], params=params)
+    shards = [
+        maestro_rs.sweep(onnx=ONNX / "resnext_block.onnx", dataflow=["kcp_ws", "xp_ws"], params=params,
+                         shard=(k, 3))
+        for k in range(3)
+    ]
+    assert all(row["point"] % 3 == k for k, rows in enumerate(shards) for row in rows)
+    gathered = sorted((row for rows in shards for row in rows), key=lambda row: row["point"])
+    assert [{key: value for key, value in row.items() if key != "point"} for row in gathered] == list(whole)
+    with pytest.raises(ValueError):
+        maestro_rs.sweep(onnx=ONNX / "resnext_block.onnx", dataflow="kcp_ws", params=params, shard=(3, 3))
+
+
 def test_an_error_in_a_file_carries_its_location():
     with pytest.raises(maestro_rs.MaestroError) as caught:
         maestro_rs.analyze(ROOT / "crates/cli/tests/data/bad_syntax.m")

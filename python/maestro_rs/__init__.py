@@ -19,6 +19,7 @@ from . import _native
 
 __all__ = [
     "MaestroError",
+    "noc",
     "Rows",
     "analyze",
     "simulate",
@@ -263,6 +264,36 @@ def sweep(mapping=None, *, model=None, onnx=None, dataflow=None, hardware=None, 
                 rows[position]["point"] = k + ordinal * n
                 position += 1
     return rows
+
+
+def noc(config=None, *, rates=None, **keys):
+    """The flit-level network-on-chip alone under synthetic traffic (`maestro noc`). `config` is a
+    BookSim2 configuration file (a path) or its text ("k = 4; num_vcs = 2;"); keyword arguments are
+    BookSim keys applied after it (k=8, num_vcs=2, vc_buf_size=4, traffic="transpose",
+    injection_rate=0.1, sim_type="batch", ...), with BookSim's defaults for keys neither gives.
+    `rates` runs one latency-mode simulation per injection rate (a latency-load curve). One row per run
+    with BookSim's statistic names (avg_packet_latency, accepted_flit_rate, hops_avg, batch_time,
+    stable, ...); `.report` holds the network, the run settings and every run's detailed statistics."""
+    if config is None:
+        name, text = "<noc>", ""
+    elif isinstance(config, (bytes, bytearray)):
+        name, text = "<noc>", bytes(config).decode("utf-8")
+    elif isinstance(config, str) and ("=" in config or not os.path.exists(config)):
+        name, text = "<noc>", config
+    else:
+        name = os.fspath(config)
+        with open(name, encoding="utf-8") as handle:
+            text = handle.read()
+    for key, value in keys.items():
+        if isinstance(value, bool):
+            value = int(value)
+        text += f"\n{key} = {value};"
+    answer = _native.noc(name, text, None if rates is None else [float(rate) for rate in rates])
+    if "error" in answer:
+        raise MaestroError(answer["error"], answer["file"], answer["line"], answer["column"])
+    report = json.loads(answer["json"])
+    rows = [{key: value for key, value in result.items() if key != "stats"} for result in report["results"]]
+    return Rows(rows, report)
 
 
 def import_onnx(onnx, *, batch=None, inputs=None):

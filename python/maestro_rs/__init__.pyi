@@ -75,6 +75,12 @@ def sweep(
     threads: Optional[int] = ...,
     shard: Optional[Tuple[int, int]] = ...,
 ) -> Rows: ...
+def noc(
+    config: Union[_Path, str, bytes, None] = ...,
+    *,
+    rates: Optional[Sequence[float]] = ...,
+    **keys: Any,
+) -> Rows: ...
 def import_onnx(
     onnx: Union[_Path, bytes],
     *,

@@ -346,6 +346,53 @@ fn sweep(
     answer(py, result)
 }
 
+/// `noc(name, text, rates)`: the flit-level NoC (`maestro noc`) configured by BookSim configuration
+/// text, one run (or one latency-mode run per injection rate of `rates`); the results as `json`.
+#[pyfunction]
+#[pyo3(signature = (name, text, rates=None))]
+fn noc(py: Python<'_>, name: String, text: String, rates: Option<Vec<f64>>) -> PyResult<Py<PyDict>> {
+    let result = py.detach(|| run_noc(&name, &text, rates.as_deref()));
+    answer(py, result)
+}
+
+fn run_noc(name: &str, text: &str, rates: Option<&[f64]>) -> Result<(String, String), Failure> {
+    use maestro_noc::{run, RunSettings, SimType};
+    let file = maestro_noc::booksim_config::parse_booksim_config(text, name).map_err(|diagnostics| {
+        Failure {
+            message: diagnostics
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n"),
+            location: diagnostics
+                .first()
+                .map(|first| (first.file.clone(), first.line, first.column)),
+        }
+    })?;
+    let (network, settings) = (file.network, file.run);
+    let check = |error: maestro_noc::NocError| Failure::plain(error.to_string());
+    network.validate().map_err(check)?;
+    settings.validate(&network).map_err(check)?;
+    let runs: Vec<RunSettings> = match rates {
+        None => vec![settings.clone()],
+        Some(rates) => rates
+            .iter()
+            .map(|&rate| RunSettings {
+                injection_rate: rate,
+                sim_type: SimType::Latency,
+                ..settings.clone()
+            })
+            .collect(),
+    };
+    let mut results = Vec::with_capacity(runs.len());
+    for point in &runs {
+        point.validate(&network).map_err(check)?;
+        results.push(run(&network, point).map_err(check)?);
+    }
+    let report = serde_json::json!({ "network": network, "run": settings, "results": results });
+    Ok((String::new(), report.to_string()))
+}
+
 /// `import_onnx(spec)`: the model file text (as `csv`) and the import summary (as `json`).
 #[pyfunction]
 fn import_onnx(py: Python<'_>, spec: Spec) -> PyResult<Py<PyDict>> {
@@ -360,5 +407,6 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(validate, module)?)?;
     module.add_function(wrap_pyfunction!(sweep, module)?)?;
     module.add_function(wrap_pyfunction!(import_onnx, module)?)?;
+    module.add_function(wrap_pyfunction!(noc, module)?)?;
     Ok(())
 }

@@ -108,6 +108,22 @@ def test_shards_of_a_sweep_together_are_the_whole_sweep():
         maestro_rs.sweep(onnx=ONNX / "resnext_block.onnx", dataflow="kcp_ws", params=params, shard=(3, 3))
 
 
+def test_noc_runs_booksim_configurations_and_curves():
+    # One flit crossing an idle 4x4 mesh: zero-load latency grows with the hop count.
+    rows = maestro_rs.noc("k = 4; n = 2; num_vcs = 2; vc_buf_size = 4; packet_size = 1;",
+                          traffic="uniform", injection_rate=0.02)
+    assert len(rows) == 1 and rows[0]["stable"] is True
+    assert rows[0]["avg_packet_latency"] > rows[0]["hops_avg"] > 1
+    assert "stats" in rows.report["results"][0]
+    curve = maestro_rs.noc(k=4, num_vcs=2, vc_buf_size=4, packet_size=1, rates=[0.05, 0.2, 0.35])
+    latencies = [row["avg_packet_latency"] for row in curve]
+    assert latencies == sorted(latencies)
+    with pytest.raises(maestro_rs.MaestroError) as caught:
+        maestro_rs.noc("k = 4;\nnum_vcz = 2;")
+    assert (caught.value.line, caught.value.column) == (2, 1)
+    assert "num_vcz" in str(caught.value)
+
+
 def test_an_error_in_a_file_carries_its_location():
     with pytest.raises(maestro_rs.MaestroError) as caught:
         maestro_rs.analyze(ROOT / "crates/cli/tests/data/bad_syntax.m")

@@ -378,7 +378,10 @@ mod tests {
         for start in 0..dense.sets {
             for end in 0..dense.sets {
                 for a in 0..60u64 {
-                    assert_eq!(dense.in_window(a, start, end), sparse.in_window(a << 30, start, end));
+                    assert_eq!(
+                        dense.in_window(a, start, end),
+                        sparse.in_window(a << 30, start, end)
+                    );
                 }
             }
         }

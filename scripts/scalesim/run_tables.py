@@ -136,7 +136,7 @@ def main():
     parser.add_argument("--out", default=TOPOLOGIES)
     parser.add_argument("--modes", default="calc,user")
     parser.add_argument("--arrays", default="8,32,128", help="array sizes to run (rows)")
-    parser.add_argument("--dataflows", default="os,ws,is")
+    parser.add_argument("--dataflows", default=",".join(DATAFLOWS))
     parser.add_argument("--reuse", help="a directory of finished cases (named as this script names "
                         "them) whose reports are collected instead of running them again")
     parser.add_argument("--topologies", help="comma-separated topology files replacing each array's list")

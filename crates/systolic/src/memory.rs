@@ -18,30 +18,78 @@ pub const HIT_LATENCY: i64 = 1;
 /// One operand's fetch stream, cut into sets, with the sets each address appears in.
 #[derive(Debug, Default)]
 pub struct FetchStream {
-    /// (address, set) pairs sorted by address then set; an address in several sets appears once per set.
-    address_sets: Vec<(u64, u32)>,
+    /// The sets each address appears in, ascending: `sets_of[starts[a]..starts[a + 1]]` for a dense
+    /// address range, or (address, set) pairs sorted by address when addresses are sparse.
+    index: SetIndex,
     /// Number of sets, the last one possibly partial (or empty).
     sets: u32,
     /// Valid (non-null) elements in the stream.
     elements: u64,
 }
 
+#[derive(Debug)]
+enum SetIndex {
+    Dense { starts: Vec<u32>, sets_of: Vec<u32> },
+    Sparse(Vec<(u64, u32)>),
+}
+
+impl Default for SetIndex {
+    fn default() -> Self {
+        SetIndex::Sparse(Vec::new())
+    }
+}
+
 impl FetchStream {
     /// Builds a stream from its elements in order (`None`: a null slot that is not fetched).
     pub fn new(elements: impl Iterator<Item = Option<u64>>, set_size: u64) -> FetchStream {
         let set_size = set_size.max(1);
-        let mut address_sets = Vec::new();
+        let mut pairs = Vec::new();
         let mut count: u64 = 0;
         for address in elements.flatten() {
             let set = u32::try_from(count / set_size).unwrap_or(u32::MAX);
-            address_sets.push((address, set));
+            pairs.push((address, set));
             count += 1;
         }
-        address_sets.sort_unstable();
-        address_sets.dedup();
         let sets = u32::try_from(count / set_size + 1).unwrap_or(u32::MAX);
+        let max_address = pairs.iter().map(|&(a, _)| a).max().unwrap_or(0);
+        // A dense index when the address range is not much larger than the stream (always, for
+        // the operand layouts here, unless strides skip most of the ifmap).
+        let dense = max_address < 4 * count + (1 << 20) && max_address < u64::from(u32::MAX);
+        let index = if dense {
+            let range = max_address as usize + 1;
+            // Sets arrive in ascending order per address: keep each (address, set) once.
+            let mut last = vec![u32::MAX; range];
+            let mut counts = vec![0u32; range + 1];
+            for &(address, set) in &pairs {
+                let a = address as usize;
+                if last[a] != set {
+                    last[a] = set;
+                    counts[a + 1] += 1;
+                }
+            }
+            for i in 1..counts.len() {
+                counts[i] += counts[i - 1];
+            }
+            let starts = counts;
+            let mut fill = starts.clone();
+            let mut sets_of = vec![0u32; starts[range] as usize];
+            last.fill(u32::MAX);
+            for &(address, set) in &pairs {
+                let a = address as usize;
+                if last[a] != set {
+                    last[a] = set;
+                    sets_of[fill[a] as usize] = set;
+                    fill[a] += 1;
+                }
+            }
+            SetIndex::Dense { starts, sets_of }
+        } else {
+            pairs.sort_unstable();
+            pairs.dedup();
+            SetIndex::Sparse(pairs)
+        };
         FetchStream {
-            address_sets,
+            index,
             sets,
             elements: count,
         }
@@ -51,19 +99,65 @@ impl FetchStream {
         self.elements
     }
 
+    /// The sets `address` appears in, ascending.
+    fn sets_of(&self, address: u64) -> SetsOf<'_> {
+        match &self.index {
+            SetIndex::Dense { starts, sets_of } => {
+                let a = address as usize;
+                if a + 1 >= starts.len() {
+                    return SetsOf::Dense(&[]);
+                }
+                SetsOf::Dense(&sets_of[starts[a] as usize..starts[a + 1] as usize])
+            }
+            SetIndex::Sparse(pairs) => {
+                let from = pairs.partition_point(|&(a, _)| a < address);
+                let to = pairs.partition_point(|&(a, _)| a <= address);
+                SetsOf::Sparse(&pairs[from..to])
+            }
+        }
+    }
+
     /// Whether `address` appears in any set of `[start, end)` (wrapping when `start >= end`).
     fn in_window(&self, address: u64, start: u32, end: u32) -> bool {
-        let from = self.address_sets.partition_point(|&(a, _)| a < address);
-        let to = self.address_sets.partition_point(|&(a, _)| a <= address);
-        let sets = &self.address_sets[from..to];
-        let first_at_or_after = |set: u32| sets.partition_point(|&(_, s)| s < set);
+        let sets = self.sets_of(address);
+        let len = sets.len();
+        let first_at_or_after = |set: u32| sets.partition_point(set);
+        let i = first_at_or_after(start);
         if start < end {
-            let i = first_at_or_after(start);
-            i < sets.len() && sets[i].1 < end
+            i < len && sets.get(i) < end
         } else {
             // The window wraps: [start, sets) and [0, end).
-            let i = first_at_or_after(start);
-            i < sets.len() || sets.first().is_some_and(|&(_, s)| s < end)
+            i < len || (len > 0 && sets.get(0) < end)
+        }
+    }
+}
+
+/// A view of the ascending sets one address appears in.
+enum SetsOf<'a> {
+    Dense(&'a [u32]),
+    Sparse(&'a [(u64, u32)]),
+}
+
+impl SetsOf<'_> {
+    fn len(&self) -> usize {
+        match self {
+            SetsOf::Dense(s) => s.len(),
+            SetsOf::Sparse(s) => s.len(),
+        }
+    }
+
+    fn get(&self, i: usize) -> u32 {
+        match self {
+            SetsOf::Dense(s) => s[i],
+            SetsOf::Sparse(s) => s[i].1,
+        }
+    }
+
+    /// The first index whose set is at least `set`.
+    fn partition_point(&self, set: u32) -> usize {
+        match self {
+            SetsOf::Dense(s) => s.partition_point(|&x| x < set),
+            SetsOf::Sparse(s) => s.partition_point(|&(_, x)| x < set),
         }
     }
 }
@@ -265,5 +359,31 @@ impl WriteBuffer {
 
     pub fn capacity(&self) -> i64 {
         self.capacity
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FetchStream;
+
+    #[test]
+    fn dense_and_sparse_indexes_agree() {
+        // The same stream twice: small addresses (dense index) and addresses spread far apart
+        // (sparse index); every window answers the same for every address.
+        let pattern: Vec<u64> = (0..300u64).map(|i| (i * 7) % 53).collect();
+        let dense = FetchStream::new(pattern.iter().map(|&a| Some(a)), 10);
+        let sparse = FetchStream::new(pattern.iter().map(|&a| Some(a << 30)), 10);
+        assert!(matches!(dense.index, super::SetIndex::Dense { .. }));
+        assert!(matches!(sparse.index, super::SetIndex::Sparse(_)));
+        for start in 0..dense.sets {
+            for end in 0..dense.sets {
+                for a in 0..60u64 {
+                    assert_eq!(
+                        dense.in_window(a, start, end),
+                        sparse.in_window(a << 30, start, end)
+                    );
+                }
+            }
+        }
     }
 }

@@ -631,22 +631,29 @@ impl Channel {
     fn next_ready_in_queue(&self, queue: usize, now: u64) -> u64 {
         let mut next = u64::MAX;
         for queued in &self.command_queues[queue] {
-            let bank = &self.banks[self.bank_index(queued.rank, queued.bankgroup, queued.bank)];
-            let required = bank.required(queued.kind, queued.row);
-            let mut ready = bank.ready[required as usize];
-            if required == CommandKind::Activate {
-                let window = &self.activate_windows[queued.rank as usize];
-                if window.len() >= 4 {
-                    if let Some(&end) = window.front() {
-                        ready = ready.max(end);
-                    }
-                }
-            }
+            let ready = self.command_ready(queued);
             if ready > now {
                 next = next.min(ready);
             }
         }
         next
+    }
+
+    /// The earliest cycle at which the command `queued` needs next (an activate, a precharge or the
+    /// access itself) meets its bank's timing and, for an activate, the rank's four-activate window.
+    fn command_ready(&self, queued: &Command) -> u64 {
+        let bank = &self.banks[self.bank_index(queued.rank, queued.bankgroup, queued.bank)];
+        let required = bank.required(queued.kind, queued.row);
+        let mut ready = bank.ready[required as usize];
+        if required == CommandKind::Activate {
+            let window = &self.activate_windows[queued.rank as usize];
+            if window.len() >= 4 {
+                if let Some(&end) = window.front() {
+                    ready = ready.max(end);
+                }
+            }
+        }
+        ready
     }
 
     fn activate_window_ok(&self, rank: usize, now: u64) -> bool {
@@ -1047,18 +1054,7 @@ impl Channel {
                 continue;
             }
             for queued in commands {
-                let bank = &self.banks[self.bank_index(queued.rank, queued.bankgroup, queued.bank)];
-                let required = bank.required(queued.kind, queued.row);
-                let mut ready = bank.ready[required as usize];
-                if required == CommandKind::Activate {
-                    let window = &self.activate_windows[queued.rank as usize];
-                    if window.len() >= 4 {
-                        if let Some(&end) = window.front() {
-                            ready = ready.max(end);
-                        }
-                    }
-                }
-                consider(ready);
+                consider(self.command_ready(queued));
             }
         }
         Some(wake)

@@ -317,21 +317,16 @@ fn resolve_inputs(
     }
     let mut resolved = Vec::with_capacity(activations.len());
     for input in activations {
-        let declared: Option<Vec<Option<u64>>> = input
-            .r#type
-            .as_ref()
-            .and_then(|t| t.tensor_type.as_ref())
-            .and_then(|t| t.shape.as_ref())
-            .map(|shape| {
-                shape
-                    .dim
-                    .iter()
-                    .map(|dim| match &dim.value {
-                        Some(dimension::Value::DimValue(value)) => u64::try_from(*value).ok(),
-                        _ => None,
-                    })
-                    .collect()
-            });
+        let declared: Option<Vec<Option<u64>>> = declared_shape(input).map(|shape| {
+            shape
+                .dim
+                .iter()
+                .map(|dim| match &dim.value {
+                    Some(dimension::Value::DimValue(value)) => u64::try_from(*value).ok(),
+                    _ => None,
+                })
+                .collect()
+        });
         let declared_text = |declared: &[Option<u64>]| -> String {
             let parts: Vec<String> = declared
                 .iter()
@@ -431,13 +426,18 @@ fn resolve_inputs(
     Ok(resolved)
 }
 
-/// The declared axes of a graph input as text: the symbolic name, or `?` when unnamed.
-fn input_dims(input: &proto::ValueInfoProto) -> Vec<String> {
+/// The shape a graph input declares, if its type is a tensor with a shape.
+fn declared_shape(input: &proto::ValueInfoProto) -> Option<&proto::TensorShapeProto> {
     input
         .r#type
         .as_ref()
         .and_then(|t| t.tensor_type.as_ref())
         .and_then(|t| t.shape.as_ref())
+}
+
+/// The declared axes of a graph input as text: the symbolic name, or `?` when unnamed.
+fn input_dims(input: &proto::ValueInfoProto) -> Vec<String> {
+    declared_shape(input)
         .map(|shape| {
             shape
                 .dim

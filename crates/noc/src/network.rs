@@ -504,20 +504,14 @@ impl Network {
                 for &node in sources {
                     check(node)?;
                 }
-                let index = self.group_index(*group, request, sources, *sink);
+                let index = self.group_index(*group, sources, *sink);
                 self.enqueue(request, *sink, Vec::new(), Some(index));
             }
         }
         Ok(())
     }
 
-    fn group_index(
-        &mut self,
-        group: u64,
-        request: &PacketRequest,
-        sources: &[usize],
-        sink: usize,
-    ) -> u32 {
+    fn group_index(&mut self, group: u64, sources: &[usize], sink: usize) -> u32 {
         if let Some(found) = self
             .groups
             .iter()
@@ -562,30 +556,11 @@ impl Network {
             hops: 0,
             alive: true,
         };
-        let _ = request;
-        match self.free_groups.pop() {
-            Some(slot) => {
-                self.groups[slot as usize] = entry;
-                slot
-            }
-            None => {
-                self.groups.push(entry);
-                (self.groups.len() - 1) as u32
-            }
-        }
+        reuse_slot(&mut self.groups, &mut self.free_groups, entry)
     }
 
     fn allocate_packet(&mut self, packet: Packet) -> u32 {
-        match self.free_packets.pop() {
-            Some(slot) => {
-                self.packets[slot as usize] = packet;
-                slot
-            }
-            None => {
-                self.packets.push(packet);
-                (self.packets.len() - 1) as u32
-            }
-        }
+        reuse_slot(&mut self.packets, &mut self.free_packets, packet)
     }
 
     fn release_packet(&mut self, packet: u32) {
@@ -1533,6 +1508,20 @@ impl Network {
                     flit: out_flit,
                 },
             );
+        }
+    }
+}
+
+/// Stores `item` in a freed slot of `items` if there is one, else at the end; returns its index.
+fn reuse_slot<T>(items: &mut Vec<T>, free: &mut Vec<u32>, item: T) -> u32 {
+    match free.pop() {
+        Some(slot) => {
+            items[slot as usize] = item;
+            slot
+        }
+        None => {
+            items.push(item);
+            (items.len() - 1) as u32
         }
     }
 }

@@ -231,6 +231,40 @@ struct Router {
     absorbed: Vec<(u32, u32, u32)>,
 }
 
+impl Router {
+    /// Input VC `index` has its head flit's route (`count` of `options`, and the multicast
+    /// `branches`): it waits for output VCs, or, absorbed into a reduction here, goes on at once.
+    fn finish_routing(
+        &mut self,
+        index: usize,
+        options: [RouteOption; 3],
+        count: usize,
+        absorbing: bool,
+        branches: Vec<Branch>,
+        now: Cycle,
+    ) {
+        self.routing_vcs -= 1;
+        if absorbing {
+            self.absorbing_vcs += 1;
+        } else {
+            self.allocating_vcs += 1;
+        }
+        let input = &mut self.inputs[index];
+        input.options = options;
+        input.option_count = count as u8;
+        input.allocated = 0;
+        input.served = 0;
+        input.absorbing = absorbing;
+        input.branches = branches;
+        if absorbing {
+            input.state = VcState::Active;
+            input.ready = now;
+        } else {
+            input.state = VcState::VcAllocation;
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 struct Terminal {
     queue: VecDeque<u32>,
@@ -1005,16 +1039,10 @@ impl Network {
                     &mut options,
                 );
                 let state = &mut self.routers[router];
-                state.routing_vcs -= 1;
-                state.allocating_vcs += 1;
-                let input = &mut state.inputs[index];
-                input.options = options;
-                input.option_count = count as u8;
-                input.allocated = 0;
-                input.served = 0;
-                input.absorbing = false;
-                input.branches.clear();
-                input.state = VcState::VcAllocation;
+                // Keep the (cleared) branch list to reuse its allocation.
+                let mut branches = std::mem::take(&mut state.inputs[index].branches);
+                branches.clear();
+                state.finish_routing(index, options, count, false, branches, now);
                 continue;
             }
             let packet_id = front.packet;
@@ -1095,26 +1123,7 @@ impl Network {
                     &mut options,
                 )
             };
-            let state = &mut self.routers[router];
-            state.routing_vcs -= 1;
-            if absorbing {
-                state.absorbing_vcs += 1;
-            } else {
-                state.allocating_vcs += 1;
-            }
-            let input = &mut state.inputs[index];
-            input.options = options;
-            input.option_count = count as u8;
-            input.allocated = 0;
-            input.served = 0;
-            input.absorbing = absorbing;
-            input.branches = branches;
-            if absorbing {
-                input.state = VcState::Active;
-                input.ready = now;
-            } else {
-                input.state = VcState::VcAllocation;
-            }
+            self.routers[router].finish_routing(index, options, count, absorbing, branches, now);
         }
     }
 

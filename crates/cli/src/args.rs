@@ -43,7 +43,7 @@ pub enum Command {
     Dram(crate::commands::dram::DramArgs),
     /// Play SCALE-Sim topologies (or one GEMM) on a cycle-level systolic array (os, ws, is).
     Systolic(crate::commands::systolic::SystolicArgs),
-    /// Join the parts of a sharded sweep (`sweep --shard K/N`) into the CSV of the whole sweep.
+    /// Join the parts of a sharded sweep or dse (`--shard K/N`) into the output of the whole study.
     Merge(crate::commands::merge::MergeArgs),
     /// Import an ONNX model as a model file (layer shapes; operators without MACs are skipped).
     Import(crate::commands::import::ImportArgs),

@@ -8,8 +8,8 @@ use crate::failure::Failure;
 use crate::output::{emit, Output};
 use crate::settings::assemble_accelerator;
 use crate::shared::{
-    load_workload, open_optional, progress_bar, usage_error, worker_threads, write_svg,
-    StudyInputArgs,
+    check_shard_flags, load_workload, open_optional, progress_bar, usage_error, worker_threads,
+    write_svg, ShardArgs, StudyInputArgs,
 };
 use clap::{Args, ValueEnum};
 use maestro_report::study as render;
@@ -63,30 +63,8 @@ pub struct SweepArgs {
     /// Simulate layers whose tiles exceed L1 or L2 instead of reporting them as failed.
     #[arg(long)]
     pub ignore_capacity: bool,
-    /// Evaluate only shard K of N (0 ≤ K < N: design points K, K + N, K + 2N, …) and write it to
-    /// --output as a part; `maestro merge` joins the N parts into the CSV of the whole sweep. Needs
-    /// --format csv and --output.
-    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
-    pub shard: Option<Shard>,
-    /// With --shard: keep the design points an earlier run of the same shard already wrote (its
-    /// part, or the unfinished part beside it) and evaluate only the rest.
-    #[arg(long, requires = "shard")]
-    pub resume: bool,
-}
-
-fn parse_shard(text: &str) -> Result<Shard, String> {
-    let (index, count) = text
-        .split_once('/')
-        .ok_or_else(|| format!("expected K/N (shard K of N), found `{text}`"))?;
-    let number = |part: &str| {
-        part.trim()
-            .parse::<usize>()
-            .map_err(|_| format!("expected K/N with whole numbers, found `{text}`"))
-    };
-    let (index, count) = (number(index)?, number(count)?);
-    Shard::new(index, count).ok_or_else(|| {
-        format!("shard {index} of {count} does not exist: K/N needs 0 ≤ K < N (found `{text}`)")
-    })
+    #[command(flatten)]
+    pub sharding: ShardArgs,
 }
 
 fn parse_param(text: &str) -> Result<ParamSpec, String> {
@@ -115,19 +93,11 @@ pub fn run(args: SweepArgs) -> Result<ExitCode, Failure> {
             maestro_study::StudyError::ContentionNeedsBandwidth,
         ));
     }
-    if args.shard.is_some() {
-        let problem = if args.format != OutputFormat::Csv {
-            Some("--shard writes CSV rows: add --format csv")
-        } else if args.contention || args.plot.is_some() {
-            Some("--contention and --plot need the whole sweep: run them on the merged CSV's study")
-        } else if args.output.is_none() {
-            Some("--shard needs --output PART (the part that maestro merge reads)")
-        } else {
-            None
-        };
-        if let Some(problem) = problem {
-            return Err(usage_error(problem));
-        }
+    if args.sharding.shard.is_some() {
+        let whole_only = (args.contention || args.plot.is_some()).then_some(
+            "--contention and --plot need the whole sweep: run them on the merged CSV's study",
+        );
+        check_shard_flags(args.format, args.output.as_deref(), whole_only)?;
     }
     let options = SweepOptions {
         engine,
@@ -136,15 +106,15 @@ pub fn run(args: SweepArgs) -> Result<ExitCode, Failure> {
             ignore_capacity: args.ignore_capacity,
             ..SimOptions::default()
         },
-        shard: args.shard.unwrap_or(Shard::WHOLE),
+        shard: args.sharding.shard.unwrap_or(Shard::WHOLE),
         ..SweepOptions::default()
     };
-    if let (Some(_), Some(part)) = (args.shard, &args.output) {
-        let part = crate::part_file::PartFile::open(part, args.resume)?;
+    if let (Some(_), Some(part)) = (args.sharding.shard, &args.output) {
+        let part = crate::part_file::PartFile::open(part, args.sharding.resume)?;
         let base = assemble_accelerator(&args.hardware, false)?;
         let (workload, _) = load_workload(&args.input, &base)?;
         let sweep = Sweep::new(base, space, workload).map_err(usage_error)?;
-        return part.run(&sweep, options);
+        return part.run_sweep(&sweep, options);
     }
     let output = Output::open(args.output.as_deref())?;
     let plot = open_optional(args.plot.as_deref())?;

@@ -2,6 +2,7 @@
 //! raised after clap, worker-thread counts, progress bars and SVG files. Commands import from here,
 //! never from each other, so a new command is one file, one enum variant and one match arm.
 
+use crate::args::OutputFormat;
 use crate::failure::{invalid, Failure};
 use crate::input::{load_network, NetworkSource};
 use crate::output::{emit, Output};
@@ -43,6 +44,32 @@ pub struct StudyInputArgs {
     pub layers: Vec<String>,
 }
 
+/// `--format` and `--output`, as the commands that write a report take them.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+    /// Write the output to FILE (replaced atomically) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// `--threads`, as the commands that run work in parallel take it.
+#[derive(Debug, Args)]
+pub struct ThreadsArgs {
+    /// Worker threads [default: the available parallelism]; results do not depend on it.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub threads: Option<u32>,
+}
+
+impl ThreadsArgs {
+    /// `--threads`, or the available parallelism.
+    pub fn count(&self) -> usize {
+        worker_threads(self.threads)
+    }
+}
+
 /// A sharded study's flags (`maestro sweep` and `maestro dse`).
 #[derive(Debug, Args)]
 pub struct ShardArgs {
@@ -75,11 +102,11 @@ fn parse_shard(text: &str) -> Result<Shard, String> {
 /// Checks the flags of a sharded run: CSV parts written to a file, nothing that needs the whole
 /// study (`whole_only` says why when such a flag is given).
 pub fn check_shard_flags(
-    format: crate::args::OutputFormat,
+    format: OutputFormat,
     output: Option<&std::path::Path>,
     whole_only: Option<&str>,
 ) -> Result<(), Failure> {
-    let problem = if format != crate::args::OutputFormat::Csv {
+    let problem = if format != OutputFormat::Csv {
         Some("--shard writes CSV rows: add --format csv".to_owned())
     } else if let Some(problem) = whole_only {
         Some(problem.to_owned())

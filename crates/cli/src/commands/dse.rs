@@ -9,8 +9,8 @@ use crate::output::{emit, Output};
 use crate::part_file::PartFile;
 use crate::settings::assemble_accelerator;
 use crate::shared::{
-    check_shard_flags, load_workload, open_optional, progress_bar, usage_error, worker_threads,
-    write_svg, ShardArgs, StudyInputArgs,
+    check_shard_flags, load_workload, open_optional, progress_bar, usage_error, write_svg,
+    ReportArgs, ShardArgs, StudyInputArgs, ThreadsArgs,
 };
 use clap::{Args, ValueEnum};
 use maestro_report::study as render;
@@ -60,18 +60,13 @@ pub struct DseArgs {
     /// What to minimise (with area, for the Pareto front).
     #[arg(long, value_enum, default_value_t = ObjectiveArg::Edp)]
     pub objective: ObjectiveArg,
-    /// Output format: table (summary and Pareto front), csv (every valid point) or json.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
-    pub format: OutputFormat,
-    /// Write the results to FILE (replacing it) instead of standard output.
-    #[arg(long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub out: ReportArgs,
     /// Also draw the objective against area with the Pareto front into FILE (SVG).
     #[arg(long, value_name = "FILE.svg")]
     pub plot: Option<PathBuf>,
-    /// Worker threads [default: the available parallelism]; results do not depend on it.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
-    pub threads: Option<u32>,
+    #[command(flatten)]
+    pub threads: ThreadsArgs,
     /// Also simulate every Pareto-front point on its hardware and mapping, and report the
     /// simulated runtime and energy and the model's errors beside it.
     #[arg(long)]
@@ -117,19 +112,19 @@ pub fn run(args: DseArgs) -> Result<ExitCode, Failure> {
         let whole_only = (args.simulate_front || args.plot.is_some()).then_some(
             "--simulate-front and --plot need the whole exploration: run it whole, or merge the parts",
         );
-        check_shard_flags(args.format, args.output.as_deref(), whole_only)?;
-        if let Some(part) = &args.output {
+        check_shard_flags(args.out.format, args.out.output.as_deref(), whole_only)?;
+        if let Some(part) = &args.out.output {
             let part = PartFile::open(part, args.sharding.resume)?;
             let dse = exploration(&args, axes)?;
-            return run_shard(&dse, shard, part, worker_threads(args.threads));
+            return run_shard(&dse, shard, part, args.threads.count());
         }
     }
-    let output = Output::open(args.output.as_deref())?;
+    let output = Output::open(args.out.output.as_deref())?;
     let plot = open_optional(args.plot.as_deref())?;
     let dse = exploration(&args, axes)?;
     // The number of evaluations is known only after pruning: the bar counts.
     let bar = progress_bar(None, "exploring");
-    let threads = worker_threads(args.threads);
+    let threads = args.threads.count();
     let mut result = run_dse(&dse, threads, &|n| bar.inc(n)).map_err(usage_error)?;
     bar.finish_and_clear();
     if args.simulate_front {
@@ -146,7 +141,7 @@ pub fn run(args: DseArgs) -> Result<ExitCode, Failure> {
     if let Some(plot) = plot {
         write_svg(plot, render::dse_scatter_svg(&result))?;
     }
-    let text = match args.format {
+    let text = match args.out.format {
         OutputFormat::Table => render::render_dse_table(&result),
         OutputFormat::Csv => render::render_dse_csv(&result),
         OutputFormat::Json => render::render_dse_json(&result),

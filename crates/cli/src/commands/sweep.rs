@@ -8,8 +8,8 @@ use crate::failure::Failure;
 use crate::output::{emit, Output};
 use crate::settings::assemble_accelerator;
 use crate::shared::{
-    check_shard_flags, load_workload, open_optional, progress_bar, usage_error, worker_threads,
-    write_svg, ShardArgs, StudyInputArgs,
+    check_shard_flags, load_workload, open_optional, progress_bar, usage_error, write_svg,
+    ReportArgs, ShardArgs, StudyInputArgs, ThreadsArgs,
 };
 use clap::{Args, ValueEnum};
 use maestro_report::study as render;
@@ -48,18 +48,13 @@ pub struct SweepArgs {
     /// Add the NoC contention report (needs the simulator and a swept NoC bandwidth).
     #[arg(long)]
     pub contention: bool,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
-    pub format: OutputFormat,
-    /// Write the results to FILE (replacing it) instead of standard output.
-    #[arg(long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub out: ReportArgs,
     /// Also draw runtime and energy against the first swept parameter into FILE (SVG).
     #[arg(long, value_name = "FILE.svg")]
     pub plot: Option<PathBuf>,
-    /// Worker threads [default: the available parallelism]; results do not depend on it.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
-    pub threads: Option<u32>,
+    #[command(flatten)]
+    pub threads: ThreadsArgs,
     /// Simulate layers whose tiles exceed L1 or L2 instead of reporting them as failed.
     #[arg(long)]
     pub ignore_capacity: bool,
@@ -97,11 +92,11 @@ pub fn run(args: SweepArgs) -> Result<ExitCode, Failure> {
         let whole_only = (args.contention || args.plot.is_some()).then_some(
             "--contention and --plot need the whole sweep: run them on the merged CSV's study",
         );
-        check_shard_flags(args.format, args.output.as_deref(), whole_only)?;
+        check_shard_flags(args.out.format, args.out.output.as_deref(), whole_only)?;
     }
     let options = SweepOptions {
         engine,
-        threads: worker_threads(args.threads),
+        threads: args.threads.count(),
         sim: SimOptions {
             ignore_capacity: args.ignore_capacity,
             ..SimOptions::default()
@@ -109,19 +104,19 @@ pub fn run(args: SweepArgs) -> Result<ExitCode, Failure> {
         shard: args.sharding.shard.unwrap_or(Shard::WHOLE),
         ..SweepOptions::default()
     };
-    if let (Some(_), Some(part)) = (args.sharding.shard, &args.output) {
+    if let (Some(_), Some(part)) = (args.sharding.shard, &args.out.output) {
         let part = crate::part_file::PartFile::open(part, args.sharding.resume)?;
         let base = assemble_accelerator(&args.hardware, false)?;
         let (workload, _) = load_workload(&args.input, &base)?;
         let sweep = Sweep::new(base, space, workload).map_err(usage_error)?;
         return part.run_sweep(&sweep, options);
     }
-    let output = Output::open(args.output.as_deref())?;
+    let output = Output::open(args.out.output.as_deref())?;
     let plot = open_optional(args.plot.as_deref())?;
     let base = assemble_accelerator(&args.hardware, false)?;
     let (workload, _) = load_workload(&args.input, &base)?;
     let sweep = Sweep::new(base, space, workload).map_err(usage_error)?;
-    if args.format == OutputFormat::Csv && !args.contention {
+    if args.out.format == OutputFormat::Csv && !args.contention {
         return streamed_csv(&sweep, &options, output, plot);
     }
     let bar = progress_bar(Some(sweep.evaluations()), "sweeping");
@@ -135,7 +130,7 @@ pub fn run(args: SweepArgs) -> Result<ExitCode, Failure> {
     if let Some(plot) = plot {
         write_svg(plot, render::sweep_plot_svg(&result))?;
     }
-    let text = match args.format {
+    let text = match args.out.format {
         OutputFormat::Table => {
             let mut text = render::render_sweep_table(&result);
             if let Some(study) = &contention {

@@ -2,6 +2,7 @@
 //! (no zero PEs, no zero bandwidth) are checked here so that they are usage errors (exit 2); everything
 //! that needs a file is checked in phase two (`settings`).
 
+use crate::shared::{ReportArgs, ThreadsArgs};
 use clap::builder::{BoolishValueParser, PossibleValuesParser};
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 use maestro_config::MAX_LATENCY;
@@ -43,7 +44,7 @@ pub enum Command {
     Dram(crate::commands::dram::DramArgs),
     /// Play SCALE-Sim topologies (or one GEMM) on a cycle-level systolic array (os, ws, is).
     Systolic(crate::commands::systolic::SystolicArgs),
-    /// Join the parts of a sharded sweep (`sweep --shard K/N`) into the CSV of the whole sweep.
+    /// Join the parts of a sharded sweep or dse (`--shard K/N`) into the output of the whole study.
     Merge(crate::commands::merge::MergeArgs),
     /// Import an ONNX model as a model file (layer shapes; operators without MACs are skipped).
     Import(crate::commands::import::ImportArgs),
@@ -63,18 +64,13 @@ pub struct AnalyzeArgs {
     pub input: InputArgs,
     #[command(flatten)]
     pub hardware: HardwareArgs,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
-    pub format: OutputFormat,
-    /// Write the report to FILE (replacing it) instead of standard output.
-    #[arg(long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub out: ReportArgs,
     /// Reproduce the reference MAESTRO binary's numbers, quirks included, and its hardware defaults.
     #[arg(long)]
     pub compat: bool,
-    /// Worker threads for the per-layer analysis [default: the available parallelism].
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
-    pub threads: Option<u32>,
+    #[command(flatten)]
+    pub threads: ThreadsArgs,
 }
 
 #[derive(Debug, Args)]
@@ -83,23 +79,19 @@ pub struct ValidateArgs {
     pub input: InputArgs,
     #[command(flatten)]
     pub hardware: HardwareArgs,
-    /// Output format (with --suite: table or json).
-    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
-    pub format: OutputFormat,
-    /// Write the comparison to FILE (replacing it) instead of standard output.
-    #[arg(long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub out: ReportArgs,
     /// Also write report.md, report.json and SVG plots into DIR (created if needed).
     #[arg(long, value_name = "DIR")]
     pub report: Option<PathBuf>,
     /// Also run the reference-compatible model, as a second analytical column.
     #[arg(long)]
     pub compat: bool,
-    /// Worker threads (layers run in parallel) [default: the available parallelism].
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
-    pub threads: Option<u32>,
+    #[command(flatten)]
+    pub threads: ThreadsArgs,
     /// Run every case of a validation suite (a directory with suite.toml, or the file) and check
-    /// the errors against its baseline: exit 1 if any moved beyond its tolerance.
+    /// the errors against its baseline: exit 1 if any moved beyond its tolerance (--format table
+    /// or json).
     #[arg(
         long,
         value_name = "PATH",
@@ -127,15 +119,10 @@ pub struct SimulateArgs {
     pub input: InputArgs,
     #[command(flatten)]
     pub hardware: HardwareArgs,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
-    pub format: OutputFormat,
-    /// Write the report to FILE (replacing it) instead of standard output.
-    #[arg(long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
-    /// Worker threads (layers run in parallel) [default: the available parallelism].
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
-    pub threads: Option<u32>,
+    #[command(flatten)]
+    pub out: ReportArgs,
+    #[command(flatten)]
+    pub threads: ThreadsArgs,
     /// Write every event (transfers, computes, collections) to FILE as JSON lines; layers then run
     /// one after another, step by step.
     #[arg(long, value_name = "FILE")]
@@ -154,11 +141,12 @@ pub struct SimulateArgs {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
-    /// A readable table per layer, with totals.
+    /// A readable table, with totals.
     Table,
-    /// The reference's CSV columns, one row per layer.
+    /// CSV, one row per layer (per design point and layer in studies); with analyze --compat, the
+    /// reference's columns.
     Csv,
-    /// Every number of every layer, plus totals.
+    /// Every number, plus totals.
     Json,
 }
 

@@ -4,6 +4,7 @@
 use crate::failure::{invalid, Failure};
 use maestro_dsl::{parse_network, ParsedNetwork};
 use maestro_ir::{Accelerator, Network};
+use maestro_onnx::{import_model, ImportOptions, ImportedModel};
 use maestro_templates::DataflowStyle;
 use std::path::{Path, PathBuf};
 
@@ -89,7 +90,7 @@ pub fn load_network(
         }
         NetworkSource::Onnx { path, .. } => {
             let options = maestro_onnx::ImportOptions::default();
-            let imported = crate::commands::import::import_file(path, options)?;
+            let imported = import_file(path, options)?;
             let name = path.display().to_string();
             import_summary = Some(format!(
                 "{}; {}",
@@ -200,4 +201,16 @@ fn warn_repeated_names(file_name: &str, network: &Network) {
             crate::shared::shorten_name(group[0].0),
         ));
     }
+}
+
+/// Reads and imports an ONNX file; the network is named after the graph, else the file stem.
+pub fn import_file(path: &Path, mut options: ImportOptions) -> Result<ImportedModel, Failure> {
+    let bytes = read_bytes(path)?;
+    if options.fallback_name.is_empty() {
+        options.fallback_name = path
+            .file_stem()
+            .map(|stem| stem.to_string_lossy().into_owned())
+            .unwrap_or_default();
+    }
+    import_model(&bytes, &options).map_err(|error| invalid(format!("{}: {error}", path.display())))
 }

@@ -1,4 +1,4 @@
-//! The part a sharded sweep (`maestro sweep --shard K/N --output PART`) writes: blocks are appended
+//! The part a sharded study (`maestro sweep|dse --shard K/N --output PART`) writes: blocks are appended
 //! to `PART.partial` and flushed one design point at a time, and the file is renamed to `PART` when
 //! the shard is complete, so `PART` is always whole. `--resume` keeps the design points an earlier
 //! run wrote (in `PART`, or in `PART.partial` up to its last whole block) and evaluates the rest.
@@ -7,9 +7,10 @@ use crate::failure::{invalid, Failure};
 use crate::shared::progress_bar;
 use maestro_report::study::{
     read_part, render_part_header, render_part_point, render_sweep_csv_header,
-    render_sweep_csv_point, PartHeader,
+    render_sweep_csv_point, PartHeader, PartKind,
 };
 use maestro_study::{for_each_sweep_point, sweep_frame, Sweep, SweepOptions};
+use std::collections::BTreeSet;
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::ops::ControlFlow;
@@ -65,23 +66,15 @@ impl PartFile {
         })
     }
 
-    /// Evaluates the shard's design points not yet written and completes the part.
-    pub fn run(mut self, sweep: &Sweep, mut options: SweepOptions) -> Result<ExitCode, Failure> {
-        let frame = sweep_frame(sweep, &options);
-        let header = PartHeader {
-            study: format!("{:016x}", sweep.fingerprint(&options)),
-            shard: options.shard.index,
-            shards: options.shard.count,
-            points: sweep.points(),
-            csv_header: render_sweep_csv_header(&frame)
-                .trim_end_matches('\n')
-                .to_owned(),
-        };
-        let mut kept = render_part_header(&header);
+    /// Starts the part with `header`: keeps what an earlier run of the same study and shard wrote
+    /// (with `--resume`; anything else there is an error) and returns the design points it holds.
+    pub fn start(&mut self, header: &PartHeader) -> Result<BTreeSet<usize>, Failure> {
+        let mut kept = render_part_header(header);
+        let mut done = BTreeSet::new();
         if let Some((path, text)) = &self.earlier {
             let name = path.display().to_string();
             let earlier = read_part(&name, text).map_err(|error| invalid(error.to_string()))?;
-            if earlier.header != header {
+            if &earlier.header != header {
                 return Err(invalid(format!(
                     "{name} was written for another study or shard (study {}, shard {}/{} of {}); \
                      this run is study {}, shard {}/{} of {}: remove it or drop --resume",
@@ -96,35 +89,73 @@ impl PartFile {
                 )));
             }
             kept = text[..earlier.whole_bytes].to_owned();
-            options.done = earlier.points.into_iter().collect();
+            done = earlier.points.into_iter().collect();
         }
         // Start the unfinished part afresh from what is kept.
         self.file.set_len(0).map_err(|error| self.failure(error))?;
         self.file
             .write_all(kept.as_bytes())
             .map_err(|error| self.failure(error))?;
+        Ok(done)
+    }
+
+    /// Appends design point `point`'s block (its rows, each ending in a newline).
+    pub fn write_block(&mut self, point: usize, rows: &str) -> Result<(), Failure> {
+        let block = render_part_point(point, rows);
+        self.file
+            .write_all(block.as_bytes())
+            .map_err(|error| self.failure(error))
+    }
+
+    /// Completes the part: flushed, then renamed from `PART.partial` to `PART`.
+    pub fn finish(self) -> Result<ExitCode, Failure> {
+        self.file.sync_all().map_err(|error| self.failure(error))?;
+        std::fs::rename(&self.partial, &self.target)
+            .map_err(|error| write_failure(&self.target, error))?;
+        Ok(ExitCode::SUCCESS)
+    }
+
+    /// Evaluates a sweep shard's design points not yet written and completes the part.
+    pub fn run_sweep(
+        mut self,
+        sweep: &Sweep,
+        mut options: SweepOptions,
+    ) -> Result<ExitCode, Failure> {
+        let frame = sweep_frame(sweep, &options);
+        let header = PartHeader {
+            kind: PartKind::Sweep,
+            study: format!("{:016x}", sweep.fingerprint(&options)),
+            shard: options.shard.index,
+            shards: options.shard.count,
+            points: sweep.points(),
+            csv_header: render_sweep_csv_header(&frame)
+                .trim_end_matches('\n')
+                .to_owned(),
+        };
+        options.done = self.start(&header)?;
         let remaining = options.selected_points(sweep).len() as u64;
         let layers = sweep.workload.network.layers.len() as u64;
         let bar = progress_bar(Some(remaining.saturating_mul(layers)), "sweeping shard");
         let mut failure = None;
-        for_each_sweep_point(sweep, &options, &|n| bar.inc(n), &mut |index, point| {
-            let block = render_part_point(index, &render_sweep_csv_point(&frame, &point));
-            match self.file.write_all(block.as_bytes()) {
+        for_each_sweep_point(
+            sweep,
+            &options,
+            &|n| bar.inc(n),
+            &mut |index, point| match self
+                .write_block(index, &render_sweep_csv_point(&frame, &point))
+            {
                 Ok(()) => ControlFlow::Continue(()),
                 Err(error) => {
                     failure = Some(error);
                     ControlFlow::Break(())
                 }
-            }
-        });
+            },
+        );
         bar.finish_and_clear();
-        if let Some(error) = failure {
-            return Err(self.failure(error));
+        if let Some(failure) = failure {
+            return Err(failure);
         }
-        self.file.sync_all().map_err(|error| self.failure(error))?;
-        std::fs::rename(&self.partial, &self.target)
-            .map_err(|error| write_failure(&self.target, error))?;
-        Ok(ExitCode::SUCCESS)
+        self.finish()
     }
 
     fn failure(&self, error: std::io::Error) -> Failure {

@@ -5,7 +5,6 @@ use crate::args::{AnalyzeArgs, CheckArgs, HardwareArgs, InputArgs, OutputFormat,
 use crate::failure::{invalid, Failure};
 use crate::hardware::{self, ReferenceHardwareKeys};
 use crate::input::{read_bytes, NetworkSource};
-use crate::shared::worker_threads;
 use maestro_cost::{AnalysisOptions, ModelMode};
 use maestro_ir::Accelerator;
 use maestro_sim::SimOptions;
@@ -48,11 +47,11 @@ impl SimulateSettings {
         Ok(SimulateSettings {
             source: network_source(args.input),
             accelerator: assemble_accelerator(&args.hardware, false)?,
-            format: args.format,
-            output: args.output,
+            format: args.out.format,
+            output: args.out.output,
             options: SimOptions {
                 ignore_capacity: args.ignore_capacity,
-                threads: worker_threads(args.threads),
+                threads: args.threads.count(),
                 ..SimOptions::default()
             },
             trace: args.trace,
@@ -73,10 +72,7 @@ impl CheckSettings {
 
 impl AnalyzeSettings {
     pub fn from_args(args: AnalyzeArgs) -> Result<AnalyzeSettings, Failure> {
-        let threads = match args.threads {
-            Some(threads) => threads as usize,
-            None => std::thread::available_parallelism().map_or(1, |threads| threads.get()),
-        };
+        let threads = args.threads.count();
         let mode = if args.compat {
             ModelMode::Compat
         } else {
@@ -85,8 +81,8 @@ impl AnalyzeSettings {
         Ok(AnalyzeSettings {
             source: network_source(args.input),
             accelerator: assemble_accelerator(&args.hardware, args.compat)?,
-            format: args.format,
-            output: args.output,
+            format: args.out.format,
+            output: args.out.output,
             options: AnalysisOptions { mode, threads },
         })
     }

@@ -2,6 +2,7 @@
 //! raised after clap, worker-thread counts, progress bars and SVG files. Commands import from here,
 //! never from each other, so a new command is one file, one enum variant and one match arm.
 
+use crate::args::OutputFormat;
 use crate::failure::{invalid, Failure};
 use crate::input::{load_network, NetworkSource};
 use crate::output::{emit, Output};
@@ -9,7 +10,7 @@ use clap::builder::PossibleValuesParser;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use maestro_ir::Accelerator;
-use maestro_study::{select_layers, Dataflow, Workload};
+use maestro_study::{select_layers, Dataflow, Shard, Workload};
 use maestro_templates::DataflowStyle;
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -41,6 +42,80 @@ pub struct StudyInputArgs {
     /// Only these layers, comma-separated: names, or 0-based indices.
     #[arg(long, value_name = "LAYERS", value_delimiter = ',')]
     pub layers: Vec<String>,
+}
+
+/// `--format` and `--output`, as the commands that write a report take them.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+    /// Write the output to FILE (replaced atomically) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// `--threads`, as the commands that run work in parallel take it.
+#[derive(Debug, Args)]
+pub struct ThreadsArgs {
+    /// Worker threads [default: the available parallelism]; results do not depend on it.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub threads: Option<u32>,
+}
+
+impl ThreadsArgs {
+    /// `--threads`, or the available parallelism.
+    pub fn count(&self) -> usize {
+        worker_threads(self.threads)
+    }
+}
+
+/// A sharded study's flags (`maestro sweep` and `maestro dse`).
+#[derive(Debug, Args)]
+pub struct ShardArgs {
+    /// Evaluate only shard K of N (0 ≤ K < N: design points K, K + N, K + 2N, …) and write it to
+    /// --output as a part; `maestro merge` joins the N parts into the output of the whole study.
+    /// Needs --format csv and --output.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    pub shard: Option<Shard>,
+    /// With --shard: keep the design points an earlier run of the same shard already wrote (its
+    /// part, or the unfinished part beside it) and evaluate only the rest.
+    #[arg(long, requires = "shard")]
+    pub resume: bool,
+}
+
+fn parse_shard(text: &str) -> Result<Shard, String> {
+    let (index, count) = text
+        .split_once('/')
+        .ok_or_else(|| format!("expected K/N (shard K of N), found `{text}`"))?;
+    let number = |part: &str| {
+        part.trim()
+            .parse::<usize>()
+            .map_err(|_| format!("expected K/N with whole numbers, found `{text}`"))
+    };
+    let (index, count) = (number(index)?, number(count)?);
+    Shard::new(index, count).ok_or_else(|| {
+        format!("shard {index} of {count} does not exist: K/N needs 0 ≤ K < N (found `{text}`)")
+    })
+}
+
+/// Checks the flags of a sharded run: CSV parts written to a file, nothing that needs the whole
+/// study (`whole_only` says why when such a flag is given).
+pub fn check_shard_flags(
+    format: OutputFormat,
+    output: Option<&std::path::Path>,
+    whole_only: Option<&str>,
+) -> Result<(), Failure> {
+    let problem = if format != OutputFormat::Csv {
+        Some("--shard writes CSV rows: add --format csv".to_owned())
+    } else if let Some(problem) = whole_only {
+        Some(problem.to_owned())
+    } else if output.is_none() {
+        Some("--shard needs --output PART (the part that maestro merge reads)".to_owned())
+    } else {
+        None
+    };
+    problem.map_or(Ok(()), |problem| Err(usage_error(problem)))
 }
 
 /// A usage error (exit 2) raised after clap's own checks.

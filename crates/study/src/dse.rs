@@ -224,13 +224,83 @@ fn candidates(dse: &Dse, axes: &DseAxes) -> (Vec<[u64; 4]>, u64) {
     (inside, pruned)
 }
 
-/// Runs the exploration on `threads` workers; `progress(n)` is called as `n` more point × layer
-/// evaluations finish. Results do not depend on `threads`.
-pub fn run_dse(
-    dse: &Dse,
-    threads: usize,
-    progress: &(dyn Fn(u64) + Sync),
-) -> Result<DseResult, StudyError> {
+/// What an exploration is, before any evaluation: its space, what the caps pruned, and the
+/// candidates (the points within the caps, over all dataflows) in enumeration order. Candidate `i`
+/// is what a sharded exploration calls design point `i`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DsePlan {
+    pub summary: DseSummary,
+    pub candidates: Vec<DseCandidate>,
+}
+
+/// Everything about an exploration that the result reports besides its points: what a merge of
+/// sharded parts needs to rebuild the whole result.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DseSummary {
+    pub network: String,
+    pub objective: Objective,
+    pub area_cap_mm2: Option<f64>,
+    pub power_cap_mw: Option<f64>,
+    /// Sorted and deduplicated.
+    pub axes: DseAxes,
+    pub space: u64,
+    pub pruned: u64,
+    pub layers: u64,
+    /// The labels of the workload's dataflows, in order.
+    pub dataflows: Vec<&'static str>,
+}
+
+/// A point within the caps, to be evaluated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DseCandidate {
+    /// Index into the workload's dataflows.
+    pub dataflow_index: usize,
+    pub pes: u64,
+    pub l1: u64,
+    pub l2: u64,
+    pub bandwidth: u64,
+}
+
+/// The network totals of a valid candidate and its cost (area and power of the 28 nm model).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DseNumbers {
+    pub runtime: u64,
+    /// nJ.
+    pub energy: f64,
+    pub area_mm2: f64,
+    pub power_mw: f64,
+}
+
+/// The evaluation of one candidate: its numbers, or why it is invalid (a layer does not map or its
+/// tiles do not fit).
+#[derive(Clone, Debug, PartialEq)]
+pub struct DseOutcome {
+    pub candidate: DseCandidate,
+    pub result: Result<DseNumbers, String>,
+}
+
+impl Dse {
+    /// A fingerprint of the exploration (base hardware, axes, workload and mappings, caps and
+    /// objective), so that parts of different explorations are never merged: FNV-1a over the
+    /// `Debug` text, the same for the same inputs on any machine.
+    pub fn fingerprint(&self) -> u64 {
+        let text = format!(
+            "dse|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
+            self.base,
+            self.axes,
+            self.workload,
+            self.area_cap_mm2.map(f64::to_bits),
+            self.power_cap_mw.map(f64::to_bits),
+            self.objective
+        );
+        text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |hash, byte| {
+            (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+        })
+    }
+}
+
+/// Checks the caps and the size of the space, and enumerates the candidates within the caps.
+pub fn plan_dse(dse: &Dse) -> Result<DsePlan, StudyError> {
     check_cap("the area cap", dse.area_cap_mm2)?;
     check_cap("the power cap", dse.power_cap_mw)?;
     let axes = DseAxes {
@@ -252,29 +322,78 @@ pub fn run_dse(
         });
     }
     let (inside, pruned) = candidates(dse, &axes);
+    let mut candidates = Vec::with_capacity(inside.len() * dse.workload.dataflows.len());
+    for dataflow_index in 0..dse.workload.dataflows.len() {
+        for &[pes, l1, l2, bandwidth] in &inside {
+            candidates.push(DseCandidate {
+                dataflow_index,
+                pes,
+                l1,
+                l2,
+                bandwidth,
+            });
+        }
+    }
+    Ok(DsePlan {
+        summary: DseSummary {
+            network: dse.workload.network.name.clone(),
+            objective: dse.objective,
+            area_cap_mm2: dse.area_cap_mm2,
+            power_cap_mw: dse.power_cap_mw,
+            axes,
+            // Bounded by MAX_POINTS above.
+            space: space as u64,
+            pruned: pruned.saturating_mul(dse.workload.dataflows.len() as u64),
+            layers: dse.workload.network.layers.len() as u64,
+            dataflows: dse.workload.dataflows.iter().map(|d| d.label()).collect(),
+        },
+        candidates,
+    })
+}
+
+/// Evaluates the candidates `selected` (indices into `plan.candidates`, in any order) on `threads`
+/// workers; the outcomes come in the order of `selected`. `progress(n)` is called as `n` more
+/// point × layer evaluations finish. Results do not depend on `threads` nor on which other
+/// candidates are evaluated with them.
+pub fn evaluate_dse(
+    dse: &Dse,
+    plan: &DsePlan,
+    selected: &[usize],
+    threads: usize,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Vec<DseOutcome> {
     let network = &dse.workload.network;
     let layers = network.layers.len();
     // Group the points by what a preparation depends on: dataflow, PE count, and L1 for templates.
     let mut groups: Vec<Group> = Vec::new();
-    let mut jobs: Vec<(usize, [u64; 4], u32)> = Vec::new();
+    let mut jobs: Vec<(DseCandidate, u32)> = Vec::with_capacity(selected.len());
     let mut index_of: HashMap<(usize, u64, u64), u32> = HashMap::new();
-    for (dataflow_index, &dataflow) in dse.workload.dataflows.iter().enumerate() {
-        for &point in &inside {
-            let [pes, l1, l2, bandwidth] = point;
-            let l1_key = if dataflow.depends_on_l1() { l1 } else { 0 };
-            let group = *index_of
-                .entry((dataflow_index, pes, l1_key))
-                .or_insert_with(|| {
-                    let mut accelerator = dse.base.clone();
-                    configure(&mut accelerator, pes, l1, l2, bandwidth);
-                    groups.push(Group {
-                        dataflow,
-                        accelerator,
-                    });
-                    (groups.len() - 1) as u32
+    for &candidate in selected {
+        let candidate = plan.candidates[candidate];
+        let dataflow = dse.workload.dataflows[candidate.dataflow_index];
+        let l1_key = if dataflow.depends_on_l1() {
+            candidate.l1
+        } else {
+            0
+        };
+        let group = *index_of
+            .entry((candidate.dataflow_index, candidate.pes, l1_key))
+            .or_insert_with(|| {
+                let mut accelerator = dse.base.clone();
+                configure(
+                    &mut accelerator,
+                    candidate.pes,
+                    candidate.l1,
+                    candidate.l2,
+                    candidate.bandwidth,
+                );
+                groups.push(Group {
+                    dataflow,
+                    accelerator,
                 });
-            jobs.push((dataflow_index, point, group));
-        }
+                (groups.len() - 1) as u32
+            });
+        jobs.push((candidate, group));
     }
     let prepared = prepare_groups(network, &groups, threads, true);
     let needs: Vec<Result<(u64, u64), String>> = prepared
@@ -288,18 +407,24 @@ pub fn run_dse(
         threads,
         chunk,
         |job| {
-            let (_, [pes, l1, l2, bandwidth], group) = jobs[job];
+            let (candidate, group) = jobs[job];
             let (l1_need, l2_need) = needs[group as usize].clone()?;
-            if l1_need > l1 {
+            if l1_need > candidate.l1 {
                 return Err(format!(
                     "one step's tiles need {l1_need} L1 elements per PE"
                 ));
             }
-            if l2_need > l2 {
+            if l2_need > candidate.l2 {
                 return Err(format!("a top-level step needs {l2_need} L2 elements"));
             }
             let mut accelerator = groups[group as usize].accelerator.clone();
-            configure(&mut accelerator, pes, l1, l2, bandwidth);
+            configure(
+                &mut accelerator,
+                candidate.pes,
+                candidate.l1,
+                candidate.l2,
+                candidate.bandwidth,
+            );
             let group = &prepared[group as usize];
             let mut runtime = 0u64;
             let mut energy = 0.0;
@@ -315,35 +440,64 @@ pub fn run_dse(
         },
         &|n| progress(n.saturating_mul(layers as u64)),
     );
+    let mut scratch = dse.base.clone();
+    jobs.iter()
+        .zip(evaluated)
+        .map(|(&(candidate, _), outcome)| DseOutcome {
+            candidate,
+            result: outcome.map(|(runtime, energy)| {
+                configure(
+                    &mut scratch,
+                    candidate.pes,
+                    candidate.l1,
+                    candidate.l2,
+                    candidate.bandwidth,
+                );
+                let cost = area_power(&scratch);
+                DseNumbers {
+                    runtime,
+                    energy,
+                    area_mm2: cost.area / 1e6,
+                    power_mw: cost.power,
+                }
+            }),
+        })
+        .collect()
+}
+
+/// The result of an exploration from its summary and the outcomes of all its candidates, in
+/// candidate order: the valid points, the invalid count and reasons, and the Pareto front. Whole
+/// runs and merged shards both end here, so they give the same result.
+pub fn assemble_dse(
+    summary: DseSummary,
+    outcomes: impl IntoIterator<Item = DseOutcome>,
+) -> DseResult {
     let mut points = Vec::new();
     let mut invalid = 0u64;
     let mut invalid_reasons: Vec<String> = Vec::new();
-    let mut scratch = dse.base.clone();
-    for (&(dataflow_index, [pes, l1, l2, bandwidth], _), outcome) in jobs.iter().zip(evaluated) {
-        match outcome {
-            Ok((runtime, energy)) => {
-                configure(&mut scratch, pes, l1, l2, bandwidth);
-                let cost = area_power(&scratch);
-                points.push(DsePoint {
-                    dataflow: dse.workload.dataflows[dataflow_index].label(),
-                    dataflow_index,
-                    pes,
-                    l1,
-                    l2,
-                    bandwidth,
-                    area_mm2: cost.area / 1e6,
-                    power_mw: cost.power,
-                    runtime,
-                    energy,
-                    edp: energy * runtime as f64,
-                });
-            }
+    for DseOutcome { candidate, result } in outcomes {
+        let label = summary
+            .dataflows
+            .get(candidate.dataflow_index)
+            .copied()
+            .unwrap_or("?");
+        match result {
+            Ok(numbers) => points.push(DsePoint {
+                dataflow: label,
+                dataflow_index: candidate.dataflow_index,
+                pes: candidate.pes,
+                l1: candidate.l1,
+                l2: candidate.l2,
+                bandwidth: candidate.bandwidth,
+                area_mm2: numbers.area_mm2,
+                power_mw: numbers.power_mw,
+                runtime: numbers.runtime,
+                energy: numbers.energy,
+                edp: numbers.energy * numbers.runtime as f64,
+            }),
             Err(reason) => {
                 invalid += 1;
-                let reason = format!(
-                    "{} on {pes} PEs: {reason}",
-                    dse.workload.dataflows[dataflow_index].label()
-                );
+                let reason = format!("{label} on {} PEs: {reason}", candidate.pes);
                 if invalid_reasons.len() < 10 && !invalid_reasons.contains(&reason) {
                     invalid_reasons.push(reason);
                 }
@@ -352,27 +506,39 @@ pub fn run_dse(
     }
     let costs: Vec<(f64, f64)> = points
         .iter()
-        .map(|point| (point.objective(dse.objective), point.area_mm2))
+        .map(|point| (point.objective(summary.objective), point.area_mm2))
         .collect();
     let pareto = pareto_front(&costs);
     let best = pareto.first().copied();
-    Ok(DseResult {
-        network: network.name.clone(),
-        objective: dse.objective,
-        area_cap_mm2: dse.area_cap_mm2,
-        power_cap_mw: dse.power_cap_mw,
-        axes,
-        // Bounded by MAX_POINTS above.
-        space: space as u64,
-        pruned: pruned.saturating_mul(dse.workload.dataflows.len() as u64),
+    DseResult {
+        network: summary.network,
+        objective: summary.objective,
+        area_cap_mm2: summary.area_cap_mm2,
+        power_cap_mw: summary.power_cap_mw,
+        axes: summary.axes,
+        space: summary.space,
+        pruned: summary.pruned,
         invalid,
         invalid_reasons,
-        evaluations: (points.len() as u64).saturating_mul(layers as u64),
+        evaluations: (points.len() as u64).saturating_mul(summary.layers),
         points,
         pareto,
         best,
         simulated_front: Vec::new(),
-    })
+    }
+}
+
+/// Runs the exploration on `threads` workers; `progress(n)` is called as `n` more point × layer
+/// evaluations finish. Results do not depend on `threads`.
+pub fn run_dse(
+    dse: &Dse,
+    threads: usize,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<DseResult, StudyError> {
+    let plan = plan_dse(dse)?;
+    let all: Vec<usize> = (0..plan.candidates.len()).collect();
+    let outcomes = evaluate_dse(dse, &plan, &all, threads, progress);
+    Ok(assemble_dse(plan.summary, outcomes))
 }
 
 /// The largest L1 (per PE) and L2 needs over a group's layers; the first failure otherwise.

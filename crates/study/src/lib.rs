@@ -17,7 +17,10 @@ pub mod sweep;
 pub mod workload;
 
 pub use contention::{contention_study, ContentionSeries, ContentionStudy, Knee};
-pub use dse::{run_dse, Dse, DseAxes, DsePoint, DseResult, Objective};
+pub use dse::{
+    assemble_dse, evaluate_dse, plan_dse, run_dse, Dse, DseAxes, DseCandidate, DseNumbers,
+    DseOutcome, DsePlan, DsePoint, DseResult, DseSummary, Objective,
+};
 pub use error::StudyError;
 pub use front::{simulate_front, FrontSimulation};
 pub use param::{Param, ParamSpec, ParamValue};

@@ -24,6 +24,14 @@ impl Dataflow {
         }
     }
 
+    /// The dataflow whose [`Dataflow::label`] is `label`.
+    pub fn from_label(label: &str) -> Option<Dataflow> {
+        if label == Dataflow::Written.label() {
+            return Some(Dataflow::Written);
+        }
+        DataflowStyle::from_name(label).map(Dataflow::Template)
+    }
+
     /// The network mapped for `accelerator`.
     pub fn map(self, network: &Network, accelerator: &Accelerator) -> Result<Network, String> {
         match self {

@@ -1,14 +1,14 @@
 //! `maestro import`: an ONNX model → a model file (`.m`, layer shapes) that every command reads, with a
-//! header saying where it came from and which operators without MACs were skipped. Also the one
-//! place where the CLI turns ONNX bytes into model text, for `--onnx` (see `input`).
+//! header saying where it came from and which operators without MACs were skipped (the import itself
+//! is `input::import_file`, which `--onnx` uses too).
 
-use crate::failure::{invalid, Failure};
-use crate::input::read_bytes;
+use crate::failure::Failure;
+use crate::input::import_file;
 use crate::output::{emit, Output};
 use clap::Args;
 use maestro_ir::limits::MAX_SIZE;
-use maestro_onnx::{import_model, parse_input_shape, ImportOptions, ImportedModel};
-use std::path::{Path, PathBuf};
+use maestro_onnx::{parse_input_shape, ImportOptions};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Debug, Args)]
@@ -52,16 +52,4 @@ pub fn run(args: ImportArgs) -> Result<ExitCode, Failure> {
         )?;
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Reads and imports an ONNX file; the network is named after the graph, else the file stem.
-pub fn import_file(path: &Path, mut options: ImportOptions) -> Result<ImportedModel, Failure> {
-    let bytes = read_bytes(path)?;
-    if options.fallback_name.is_empty() {
-        options.fallback_name = path
-            .file_stem()
-            .map(|stem| stem.to_string_lossy().into_owned())
-            .unwrap_or_default();
-    }
-    import_model(&bytes, &options).map_err(|error| invalid(format!("{}: {error}", path.display())))
 }

@@ -8,8 +8,8 @@ use crate::failure::Failure;
 use crate::output::{emit, Output};
 use crate::settings::assemble_accelerator;
 use crate::shared::{
-    load_workload, open_optional, progress_bar, usage_error, worker_threads, write_svg,
-    StudyInputArgs,
+    check_shard_flags, load_workload, open_optional, progress_bar, usage_error, write_svg,
+    ReportArgs, ShardArgs, StudyInputArgs, ThreadsArgs,
 };
 use clap::{Args, ValueEnum};
 use maestro_report::study as render;
@@ -48,45 +48,18 @@ pub struct SweepArgs {
     /// Add the NoC contention report (needs the simulator and a swept NoC bandwidth).
     #[arg(long)]
     pub contention: bool,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
-    pub format: OutputFormat,
-    /// Write the results to FILE (replacing it) instead of standard output.
-    #[arg(long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub out: ReportArgs,
     /// Also draw runtime and energy against the first swept parameter into FILE (SVG).
     #[arg(long, value_name = "FILE.svg")]
     pub plot: Option<PathBuf>,
-    /// Worker threads [default: the available parallelism]; results do not depend on it.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
-    pub threads: Option<u32>,
+    #[command(flatten)]
+    pub threads: ThreadsArgs,
     /// Simulate layers whose tiles exceed L1 or L2 instead of reporting them as failed.
     #[arg(long)]
     pub ignore_capacity: bool,
-    /// Evaluate only shard K of N (0 ≤ K < N: design points K, K + N, K + 2N, …) and write it to
-    /// --output as a part; `maestro merge` joins the N parts into the CSV of the whole sweep. Needs
-    /// --format csv and --output.
-    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
-    pub shard: Option<Shard>,
-    /// With --shard: keep the design points an earlier run of the same shard already wrote (its
-    /// part, or the unfinished part beside it) and evaluate only the rest.
-    #[arg(long, requires = "shard")]
-    pub resume: bool,
-}
-
-fn parse_shard(text: &str) -> Result<Shard, String> {
-    let (index, count) = text
-        .split_once('/')
-        .ok_or_else(|| format!("expected K/N (shard K of N), found `{text}`"))?;
-    let number = |part: &str| {
-        part.trim()
-            .parse::<usize>()
-            .map_err(|_| format!("expected K/N with whole numbers, found `{text}`"))
-    };
-    let (index, count) = (number(index)?, number(count)?);
-    Shard::new(index, count).ok_or_else(|| {
-        format!("shard {index} of {count} does not exist: K/N needs 0 ≤ K < N (found `{text}`)")
-    })
+    #[command(flatten)]
+    pub sharding: ShardArgs,
 }
 
 fn parse_param(text: &str) -> Result<ParamSpec, String> {
@@ -115,43 +88,35 @@ pub fn run(args: SweepArgs) -> Result<ExitCode, Failure> {
             maestro_study::StudyError::ContentionNeedsBandwidth,
         ));
     }
-    if args.shard.is_some() {
-        let problem = if args.format != OutputFormat::Csv {
-            Some("--shard writes CSV rows: add --format csv")
-        } else if args.contention || args.plot.is_some() {
-            Some("--contention and --plot need the whole sweep: run them on the merged CSV's study")
-        } else if args.output.is_none() {
-            Some("--shard needs --output PART (the part that maestro merge reads)")
-        } else {
-            None
-        };
-        if let Some(problem) = problem {
-            return Err(usage_error(problem));
-        }
+    if args.sharding.shard.is_some() {
+        let whole_only = (args.contention || args.plot.is_some()).then_some(
+            "--contention and --plot need the whole sweep: run them on the merged CSV's study",
+        );
+        check_shard_flags(args.out.format, args.out.output.as_deref(), whole_only)?;
     }
     let options = SweepOptions {
         engine,
-        threads: worker_threads(args.threads),
+        threads: args.threads.count(),
         sim: SimOptions {
             ignore_capacity: args.ignore_capacity,
             ..SimOptions::default()
         },
-        shard: args.shard.unwrap_or(Shard::WHOLE),
+        shard: args.sharding.shard.unwrap_or(Shard::WHOLE),
         ..SweepOptions::default()
     };
-    if let (Some(_), Some(part)) = (args.shard, &args.output) {
-        let part = crate::part_file::PartFile::open(part, args.resume)?;
+    if let (Some(_), Some(part)) = (args.sharding.shard, &args.out.output) {
+        let part = crate::part_file::PartFile::open(part, args.sharding.resume)?;
         let base = assemble_accelerator(&args.hardware, false)?;
         let (workload, _) = load_workload(&args.input, &base)?;
         let sweep = Sweep::new(base, space, workload).map_err(usage_error)?;
-        return part.run(&sweep, options);
+        return part.run_sweep(&sweep, options);
     }
-    let output = Output::open(args.output.as_deref())?;
+    let output = Output::open(args.out.output.as_deref())?;
     let plot = open_optional(args.plot.as_deref())?;
     let base = assemble_accelerator(&args.hardware, false)?;
     let (workload, _) = load_workload(&args.input, &base)?;
     let sweep = Sweep::new(base, space, workload).map_err(usage_error)?;
-    if args.format == OutputFormat::Csv && !args.contention {
+    if args.out.format == OutputFormat::Csv && !args.contention {
         return streamed_csv(&sweep, &options, output, plot);
     }
     let bar = progress_bar(Some(sweep.evaluations()), "sweeping");
@@ -165,7 +130,7 @@ pub fn run(args: SweepArgs) -> Result<ExitCode, Failure> {
     if let Some(plot) = plot {
         write_svg(plot, render::sweep_plot_svg(&result))?;
     }
-    let text = match args.format {
+    let text = match args.out.format {
         OutputFormat::Table => {
             let mut text = render::render_sweep_table(&result);
             if let Some(study) = &contention {

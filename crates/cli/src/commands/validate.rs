@@ -45,10 +45,7 @@ enum Mode {
 
 impl ValidateSettings {
     pub fn from_args(args: ValidateArgs) -> Result<ValidateSettings, Failure> {
-        let threads = match args.threads {
-            Some(threads) => threads as usize,
-            None => std::thread::available_parallelism().map_or(1, |threads| threads.get()),
-        };
+        let threads = args.threads.count();
         let mut options = ValidationOptions {
             threads,
             compat: args.compat,
@@ -57,12 +54,10 @@ impl ValidateSettings {
         options.sim.deadline = args
             .time_limit
             .map(|seconds| std::time::Instant::now() + std::time::Duration::from_secs(seconds));
-        if args.suite.is_some() && args.format == OutputFormat::Csv {
-            let mut command = <crate::args::Cli as clap::CommandFactory>::command();
-            return Err(Failure::Usage(command.error(
-                clap::error::ErrorKind::ArgumentConflict,
+        if args.suite.is_some() && args.out.format == OutputFormat::Csv {
+            return Err(crate::shared::usage_error(
                 "--format csv describes one network; with --suite use table or json (or --report DIR)",
-            )));
+            ));
         }
         let mode = match args.suite {
             Some(path) => Mode::Suite {
@@ -90,8 +85,8 @@ impl ValidateSettings {
         };
         Ok(ValidateSettings {
             mode,
-            format: args.format,
-            output: args.output,
+            format: args.out.format,
+            output: args.out.output,
             report: args.report,
             options,
         })

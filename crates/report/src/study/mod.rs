@@ -3,6 +3,7 @@
 
 mod contention;
 mod dse;
+mod dse_part;
 mod format;
 mod part;
 mod plots;
@@ -12,9 +13,13 @@ mod tests;
 
 pub use contention::{render_contention_json, render_contention_text};
 pub use dse::{render_dse_csv, render_dse_json, render_dse_table};
+pub use dse_part::{
+    merge_dse_parts, read_dse_outcome_line, read_dse_summary_line, render_dse_outcome_line,
+    render_dse_summary_line,
+};
 pub use part::{
     merge_parts, read_part, render_part_header, render_part_point, verify_part, PartError,
-    PartHeader, ReadPart,
+    PartHeader, PartKind, ReadPart,
 };
 pub use plots::{dse_scatter_svg, sweep_plot_svg};
 pub use sweep::{

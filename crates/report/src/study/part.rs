@@ -18,11 +18,30 @@
 
 use std::io::BufRead;
 
-const MAGIC: &str = "maestro-sweep-part 1";
+/// Which study wrote a part: its first line names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PartKind {
+    /// `maestro sweep --shard`: a block holds the design point's CSV rows; the header line is the
+    /// CSV header.
+    Sweep,
+    /// `maestro dse --shard`: a block holds one candidate's outcome line; the header line is the
+    /// exploration's summary (see `dse_part`).
+    Dse,
+}
+
+impl PartKind {
+    fn magic(self) -> &'static str {
+        match self {
+            PartKind::Sweep => "maestro-sweep-part 1",
+            PartKind::Dse => "maestro-dse-part 1",
+        }
+    }
+}
 
 /// What identifies a part.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PartHeader {
+    pub kind: PartKind,
     /// Fingerprint of the study (hexadecimal): parts of different studies do not merge.
     pub study: String,
     pub shard: usize,
@@ -81,8 +100,13 @@ pub enum PartError {
 /// The four header lines of a part.
 pub fn render_part_header(header: &PartHeader) -> String {
     format!(
-        "{MAGIC}\nstudy {}\nshard {}/{} of {}\nheader {}\n",
-        header.study, header.shard, header.shards, header.points, header.csv_header
+        "{}\nstudy {}\nshard {}/{} of {}\nheader {}\n",
+        header.kind.magic(),
+        header.study,
+        header.shard,
+        header.shards,
+        header.points,
+        header.csv_header
     )
 }
 
@@ -149,11 +173,16 @@ fn number(lines: &Lines<impl BufRead>, text: &str, what: &str) -> Result<usize, 
 /// Reads a part's header.
 fn read_header<R: BufRead>(lines: &mut Lines<R>) -> Result<PartHeader, PartError> {
     let magic = lines.field("")?;
-    if magic != MAGIC {
+    let Some(kind) = [PartKind::Sweep, PartKind::Dse]
+        .into_iter()
+        .find(|kind| kind.magic() == magic)
+    else {
         return Err(lines.malformed(format!(
-            "expected `{MAGIC}` (a part written by maestro sweep --shard), found `{magic}`"
+            "expected `{}` or `{}` (a part written by maestro sweep or dse --shard), found `{magic}`",
+            PartKind::Sweep.magic(),
+            PartKind::Dse.magic()
         )));
-    }
+    };
     let study = lines.field("study ")?;
     let shard_line = lines.field("shard ")?;
     let (shard, rest) = shard_line
@@ -163,6 +192,7 @@ fn read_header<R: BufRead>(lines: &mut Lines<R>) -> Result<PartHeader, PartError
         .split_once(" of ")
         .ok_or_else(|| lines.malformed("expected `shard K/N of P`"))?;
     let header = PartHeader {
+        kind,
         study,
         shard: number(lines, shard, "a shard index")?,
         shards: number(lines, shards, "a shard count")?,
@@ -355,6 +385,13 @@ pub fn merge_parts<R: BufRead>(
             expected,
             found,
         };
+        if header.kind != first.kind {
+            return Err(mismatch(
+                "kind of study",
+                first.kind.magic().to_owned(),
+                header.kind.magic().to_owned(),
+            ));
+        }
         if header.study != first.study {
             return Err(mismatch(
                 "study fingerprint",
